@@ -1,0 +1,24 @@
+# The two commands of the README's quickstart, plus the pieces they are made of.
+.PHONY: demo test setup build benchmarks journald
+
+## demo: build and run the example services (orders -> inventory) and show one request's events.
+demo: setup
+	swift run example-services demo
+
+## test: install what the tests need, start journald, run the whole test suite.
+test: setup journald
+	swift build --build-tests
+	swift test --skip-build
+
+setup:
+	@scripts/setup.sh
+
+journald:
+	@scripts/start-journald.sh
+
+build: setup
+	swift build
+
+## benchmarks: the logging benchmark (release build, several minutes).
+benchmarks: setup
+	cd Benchmarks && ./compare.sh

@@ -1,0 +1,72 @@
+import ServiceContextModule
+import W3CTraceContext
+
+/// Where the current code runs in a distributed request: its correlation ID and its W3C trace position.
+///
+/// Lives in the task-local `ServiceContext.current`, so it follows `async` calls, child tasks and task
+/// groups automatically; every event written inside carries it.
+public struct CorrelationContext: Sendable, Hashable {
+    /// The request's correlation ID (from `X-Correlation-ID`, or generated at the edge).
+    public var correlationID: String
+    /// The W3C trace context of the current span: trace ID, this span's ID, flags and `tracestate`.
+    public var trace: TraceContext
+    /// The span this one is a child of (the caller's client span for a server span), if any.
+    public var parentSpanID: SpanID?
+
+    public init(correlationID: String, trace: TraceContext, parentSpanID: SpanID? = nil) {
+        self.correlationID = correlationID
+        self.trace = trace
+        self.parentSpanID = parentSpanID
+    }
+
+    /// A context for a request that starts here (no caller): new correlation ID, trace and span.
+    public static func newRoot(correlationID: String? = nil) -> CorrelationContext {
+        CorrelationContext(
+            correlationID: correlationID ?? IDGenerator.correlationID(),
+            trace: TraceContext(traceID: .random(), spanID: .random(), flags: .sampled, state: TraceState()))
+    }
+
+    /// A child span of this one (same trace and correlation ID, new span ID, parent = this span).
+    public func childSpan() -> CorrelationContext {
+        CorrelationContext(
+            correlationID: correlationID,
+            trace: TraceContext(traceID: trace.traceID, spanID: .random(), flags: trace.flags, state: trace.state),
+            parentSpanID: trace.spanID)
+    }
+
+    /// The context of the task that is running now, if it runs inside a request.
+    public static var current: CorrelationContext? {
+        ServiceContext.current?[CorrelationContextKey.self]
+    }
+
+    /// Runs `operation` with this context as the current one (for it and every child task).
+    public func withCurrent<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ operation: () async throws -> T
+    ) async rethrows -> T {
+        var context = ServiceContext.current ?? .topLevel
+        context[CorrelationContextKey.self] = self
+        return try await ServiceContext.withValue(context, isolation: isolation, operation: operation)
+    }
+
+    /// Synchronous variant of ``withCurrent(isolation:_:)``.
+    public func withCurrent<T>(_ operation: () throws -> T) rethrows -> T {
+        var context = ServiceContext.current ?? .topLevel
+        context[CorrelationContextKey.self] = self
+        return try ServiceContext.withValue(context, operation: operation)
+    }
+}
+
+/// The `ServiceContext` key under which the request context is stored.
+public enum CorrelationContextKey: ServiceContextKey {
+    public typealias Value = CorrelationContext
+    public static var nameOverride: String? { "servicelog-request" }
+}
+
+extension ServiceContext {
+    /// The ServiceLog request context stored in this service context, if any.
+    public var correlationContext: CorrelationContext? {
+        get { self[CorrelationContextKey.self] }
+        set { self[CorrelationContextKey.self] = newValue }
+    }
+}

@@ -1,0 +1,20 @@
+/// Size limits applied while encoding, so that one runaway value cannot produce a line nobody can ship.
+public struct EncodingLimits: Sendable, Hashable {
+    /// A string value longer than this (UTF-8 bytes) is cut and marked `…[truncated N bytes]`.
+    public var maxStringBytes: Int
+    /// A line longer than this is re-encoded with strings cut to `fallbackStringBytes` and without
+    /// free-form metadata, and marked with `"line_truncated": true`.
+    public var maxLineBytes: Int
+    /// The string limit used for the re-encoded, over-long line.
+    public var fallbackStringBytes: Int
+    /// Metadata nested deeper than this is written as `"[nested too deep]"`.
+    public var maxNesting: Int
+
+    /// 32 KiB strings, 1 MiB lines (the shipper's default maximum line), 16 levels of nesting.
+    public init(maxStringBytes: Int = 32 * 1024, maxLineBytes: Int = 1 << 20, fallbackStringBytes: Int = 4096, maxNesting: Int = 16) {
+        self.maxStringBytes = maxStringBytes
+        self.maxLineBytes = maxLineBytes
+        self.fallbackStringBytes = fallbackStringBytes
+        self.maxNesting = maxNesting
+    }
+}

@@ -1,0 +1,241 @@
+/// Hand-written JSON encoding primitives for the hot path: strings with escaping, truncation and UTF-8
+/// repair, integers, doubles and hex IDs, written straight into an ``OutputBuffer``.
+///
+/// Foundation's `JSONEncoder` allocates per value and goes through `Codable`'s dynamic containers; the
+/// benchmark in `Benchmarks/` compares the two.
+public enum JSONWriter {
+    /// The marker appended to a string cut at the size limit.
+    public static let truncationMarker = "…[truncated "
+
+    /// `escapeClass[b]`: 0 = copy as is, 1 = short escape, 2 = `\u00XX`.
+
+    static let escapeClass: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for b in 0..<0x20 { table[b] = 2 }
+        for b in [0x08, 0x09, 0x0A, 0x0C, 0x0D, 0x22, 0x5C] { table[b] = 1 }
+        return table
+    }()
+
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Writes `"text"` with JSON escaping. A string longer than `limit` UTF-8 bytes is cut at a character
+    /// boundary and `…[truncated N bytes]` is appended.
+    @inline(__always)
+    public static func writeString(_ text: String, limit: Int = .max, into out: inout OutputBuffer) {
+        if let done: Void = text.utf8.withContiguousStorageIfAvailable({
+            writeValidUTF8(UnsafeRawBufferPointer($0), limit: limit, into: &out)
+        }) {
+            return done
+        }
+        let copy = Array(text.utf8)
+        copy.withUnsafeBytes { writeValidUTF8($0, limit: limit, into: &out) }
+    }
+
+    /// Writes bytes known to be valid UTF-8 (Swift strings always are) as a JSON string.
+    @inline(__always)
+    public static func writeValidUTF8(_ bytes: UnsafeRawBufferPointer, limit: Int = .max, into out: inout OutputBuffer) {
+        var length = bytes.count
+        var cut = 0
+        if length > limit {
+            length = limit
+            // Back up to the start of a character: never split a multi-byte sequence.
+            while length > 0 && (bytes[length] & 0xC0) == 0x80 { length -= 1 }
+            cut = bytes.count - length
+        }
+        out.append(UInt8(ascii: "\""))
+        writeEscapedBody(UnsafeRawBufferPointer(rebasing: bytes[0..<length]), into: &out)
+        if cut > 0 {
+            writeEscapedBody(truncationMarker, into: &out)
+            writeInt(cut, into: &out)
+            out.append(ascii: " bytes]")
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    static func writeEscapedBody(_ text: String, into out: inout OutputBuffer) {
+        var text = text
+        text.withUTF8 { writeEscapedBody(UnsafeRawBufferPointer($0), into: &out) }
+    }
+
+    /// Copies runs of plain bytes with one `memcpy` each and escapes the rest.
+    @inline(__always)
+    static func writeEscapedBody(_ bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+        escapeClass.withUnsafeBufferPointer { table in
+            var runStart = 0
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                let kind = table[Int(byte)]
+                if kind == 0 {
+                    index &+= 1
+                    continue
+                }
+                if index > runStart {
+                    out.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
+                }
+                writeEscape(byte, kind: kind, into: &out)
+                index &+= 1
+                runStart = index
+            }
+            if count > runStart {
+                out.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<count]))
+            }
+        }
+    }
+
+
+    static func writeEscape(_ byte: UInt8, kind: UInt8, into out: inout OutputBuffer) {
+        if kind == 1 {
+            let short: UInt8
+            switch byte {
+            case 0x08: short = UInt8(ascii: "b")
+            case 0x09: short = UInt8(ascii: "t")
+            case 0x0A: short = UInt8(ascii: "n")
+            case 0x0C: short = UInt8(ascii: "f")
+            case 0x0D: short = UInt8(ascii: "r")
+            default: short = byte  // '"' and '\'
+            }
+            out.appendUnsafe(count: 2) { p in
+                p[0] = UInt8(ascii: "\\")
+                p[1] = short
+            }
+        } else {
+            out.appendUnsafe(count: 6) { p in
+                p[0] = UInt8(ascii: "\\")
+                p[1] = UInt8(ascii: "u")
+                p[2] = UInt8(ascii: "0")
+                p[3] = UInt8(ascii: "0")
+                p[4] = hexDigits[Int(byte >> 4)]
+                p[5] = hexDigits[Int(byte & 0xF)]
+            }
+        }
+    }
+
+    /// Writes bytes of unknown encoding as a JSON string, replacing every invalid UTF-8 sequence with
+    /// U+FFFD (the shipper's path for raw log lines). Returns the number of replacements made.
+    @discardableResult
+    public static func writeRepairingUTF8(_ bytes: UnsafeRawBufferPointer, limit: Int = .max, into out: inout OutputBuffer) -> Int {
+        if UTF8Validation.firstInvalidIndex(bytes) == nil {
+            writeValidUTF8(bytes, limit: limit, into: &out)
+            return 0
+        }
+        let (repaired, replacements) = UTF8Validation.repair(bytes)
+        repaired.withUnsafeBytes { writeValidUTF8($0, limit: limit, into: &out) }
+        return replacements
+    }
+
+    /// Writes a decimal integer.
+    @inline(__always)
+    public static func writeInt(_ value: Int, into out: inout OutputBuffer) {
+        var magnitude = value.magnitude
+        // 20 digits + sign is the widest Int.
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { raw in
+            let digits = raw.bindMemory(to: UInt8.self)
+            var position = 24
+            repeat {
+                position -= 1
+                digits[position] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                position -= 1
+                digits[position] = UInt8(ascii: "-")
+            }
+            out.append(UnsafeRawBufferPointer(rebasing: raw[position..<24]))
+        }
+    }
+
+    /// Writes a double; NaN and infinities (not JSON) are written as `null`. Integral values keep a `.0`.
+    public static func writeDouble(_ value: Double, into out: inout OutputBuffer) {
+        guard value.isFinite else {
+            out.append(ascii: "null")
+            return
+        }
+        if value == value.rounded(), abs(value) < 1e15 {
+            writeInt(Int(value), into: &out)
+            out.append(ascii: ".0")
+            return
+        }
+        var text = value.description
+        text.withUTF8 { out.append(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes milliseconds with exactly three decimals (microsecond precision), e.g. `12.345`.
+    @inline(__always)
+    public static func writeMilliseconds(_ value: Double, into out: inout OutputBuffer) {
+        guard value.isFinite, abs(value) < 9e12 else {
+            writeDouble(value, into: &out)
+            return
+        }
+        let micros = Int((value * 1000).rounded())
+        if micros < 0 { out.append(UInt8(ascii: "-")) }
+        let magnitude = abs(micros)
+        writeInt(magnitude / 1000, into: &out)
+        let fraction = magnitude % 1000
+        out.appendUnsafe(count: 4) { p in
+            p[0] = UInt8(ascii: ".")
+            p[1] = UInt8(48 + fraction / 100)
+            p[2] = UInt8(48 + (fraction / 10) % 10)
+            p[3] = UInt8(48 + fraction % 10)
+        }
+    }
+
+    /// Writes `"` + lowercase hex of `bytes` + `"`.
+    @inline(__always)
+    public static func writeHex(_ bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+        let count = bytes.count
+        out.appendUnsafe(count: count * 2 + 2) { p in
+            p[0] = UInt8(ascii: "\"")
+            hexDigits.withUnsafeBufferPointer { hex in
+                for i in 0..<count {
+                    let b = bytes[i]
+                    p[1 + 2 * i] = hex[Int(b >> 4)]
+                    p[2 + 2 * i] = hex[Int(b & 0xF)]
+                }
+            }
+            p[count * 2 + 1] = UInt8(ascii: "\"")
+        }
+    }
+
+    /// Writes `,"key":` with the key escaped (keys from metadata are arbitrary text).
+    @inline(__always)
+    public static func writeKey(_ key: String, into out: inout OutputBuffer) {
+        out.append(UInt8(ascii: ","))
+        writeString(key, limit: 256, into: &out)
+        out.append(UInt8(ascii: ":"))
+    }
+
+    /// Writes a ``JSONValue``. Nesting deeper than `depth` is written as a string marker, not recursed.
+    public static func writeValue(_ value: JSONValue, stringLimit: Int, depth: Int = 16, into out: inout OutputBuffer) {
+        switch value {
+        case .null: out.append(ascii: "null")
+        case .bool(let flag): out.append(ascii: flag ? "true" : "false")
+        case .int(let number): writeInt(Int(number), into: &out)
+        case .double(let number): writeDouble(number, into: &out)
+        case .string(let text): writeString(text, limit: stringLimit, into: &out)
+        case .array(let items):
+            guard depth > 0 else { return out.append(ascii: "\"[nested too deep]\"") }
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeValue(item, stringLimit: stringLimit, depth: depth - 1, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let fields):
+            guard depth > 0 else { return out.append(ascii: "\"[nested too deep]\"") }
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for key in fields.keys.sorted() {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                writeString(key, limit: 256, into: &out)
+                out.append(UInt8(ascii: ":"))
+                writeValue(fields[key]!, stringLimit: stringLimit, depth: depth - 1, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+}

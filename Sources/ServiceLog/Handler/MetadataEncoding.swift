@@ -1,0 +1,69 @@
+import Logging
+
+/// Writes swift-log metadata as JSON, keeping numbers and booleans typed, redacting secrets and keeping
+/// reserved names out of the way.
+enum MetadataEncoding {
+    /// Writes each entry as `,"key":value`. Keys that are reserved get the `metadata.` prefix.
+    static func write(_ metadata: Logger.Metadata, redaction: Redaction, limits: EncodingLimits, into out: inout OutputBuffer) {
+        for (key, value) in metadata {
+            JSONWriter.writeKey(EventEncoding.attributeKey(key), into: &out)
+            if redaction.isSecret(key) {
+                JSONWriter.writeString(Redaction.replacement, into: &out)
+            } else {
+                writeValue(value, redaction: redaction, limits: limits, depth: limits.maxNesting, into: &out)
+            }
+        }
+    }
+
+    static func writeValue(
+        _ value: Logger.MetadataValue, redaction: Redaction, limits: EncodingLimits, depth: Int, into out: inout OutputBuffer
+    ) {
+        switch value {
+        case .string(let text):
+            JSONWriter.writeString(text, limit: limits.maxStringBytes, into: &out)
+        case .stringConvertible(let convertible):
+            writeConvertible(convertible, limit: limits.maxStringBytes, into: &out)
+        case .array(let items):
+            guard depth > 0 else { return out.append(ascii: "\"[nested too deep]\"") }
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .dictionary(let fields):
+            guard depth > 0 else { return out.append(ascii: "\"[nested too deep]\"") }
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for (key, item) in fields {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                JSONWriter.writeString(key, limit: 256, into: &out)
+                out.append(UInt8(ascii: ":"))
+                if redaction.isSecret(key) {
+                    JSONWriter.writeString(Redaction.replacement, into: &out)
+                } else {
+                    writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, into: &out)
+                }
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Numbers and booleans stay JSON numbers and booleans; everything else is its description.
+    static func writeConvertible(_ value: any CustomStringConvertible & Sendable, limit: Int, into out: inout OutputBuffer) {
+        switch value {
+        case let number as Int: JSONWriter.writeInt(number, into: &out)
+        case let number as Int64: JSONWriter.writeInt(Int(number), into: &out)
+        case let number as Int32: JSONWriter.writeInt(Int(number), into: &out)
+        case let number as UInt: number <= UInt(Int.max) ? JSONWriter.writeInt(Int(number), into: &out) : JSONWriter.writeString(number.description, into: &out)
+        case let number as UInt64: number <= UInt64(Int.max) ? JSONWriter.writeInt(Int(number), into: &out) : JSONWriter.writeString(number.description, into: &out)
+        case let number as UInt32: JSONWriter.writeInt(Int(number), into: &out)
+        case let number as Double: JSONWriter.writeDouble(number, into: &out)
+        case let number as Float: JSONWriter.writeDouble(Double(number), into: &out)
+        case let flag as Bool: out.append(ascii: flag ? "true" : "false")
+        case let text as String: JSONWriter.writeString(text, limit: limit, into: &out)
+        default: JSONWriter.writeString(value.description, limit: limit, into: &out)
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Logging
+import W3CTraceContext
+
+/// The swift-log backend: writes every log call as one canonical JSON line with the current request's
+/// correlation and trace context.
+///
+/// A value type like swift-log's own handlers: copying a logger copies its level and metadata; the
+/// configuration and the ``LineWriter`` are shared. `log(event:)` encodes straight into the writer's
+/// buffer (no intermediate event value, no `Codable`), and reads the request context from the
+/// task-local `ServiceContext`, so no metadata provider is needed for the IDs.
+public struct ServiceLogHandler: LogHandler {
+    /// The shared, immutable part.
+    @usableFromInline
+    final class Core: Sendable {
+        let configuration: ServiceLogConfiguration
+        let writer: LineWriter
+        init(configuration: ServiceLogConfiguration, writer: LineWriter) {
+            self.configuration = configuration
+            self.writer = writer
+        }
+    }
+
+    @usableFromInline let core: Core
+    /// The logger's label, written as `source` when ``ServiceLogConfiguration/includesSource`` is set.
+    public let label: String
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+
+    /// Creates a handler writing through `writer`.
+    public init(
+        label: String, configuration: ServiceLogConfiguration, writer: LineWriter,
+        metadataProvider: Logger.MetadataProvider? = nil
+    ) {
+        self.core = Core(configuration: configuration, writer: writer)
+        self.label = label
+        self.logLevel = configuration.logLevel
+        self.metadataProvider = metadataProvider
+    }
+
+    /// The configuration events are written with.
+    public var configuration: ServiceLogConfiguration { core.configuration }
+
+    /// The writer lines go to.
+    public var writer: LineWriter { core.writer }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    /// Ordinary log calls become `log` events; a call that carries an `error` becomes an `error` event;
+    /// a typed event that came through another handler (e.g. `MultiplexLogHandler`) keeps its type.
+    public func log(event: LogEvent) {
+        var callMetadata = event.metadata
+        var payload = EventPayload.log
+        var message = event.message.description
+        if let boxed = callMetadata?[EventPayload.metadataKey], case .stringConvertible(let value) = boxed,
+            let carried = value as? EventPayload
+        {
+            payload = carried
+            callMetadata?[EventPayload.metadataKey] = nil
+        } else if let error = event.error {
+            payload = .error(ErrorDetails(errorType: String(reflecting: type(of: error))))
+            message = message.isEmpty ? String(describing: error) : "\(message): \(error)"
+        }
+        emit(level: event.level, payload: payload, message: message, metadata: callMetadata, source: event.source)
+    }
+
+    /// Writes one event. The typed `Logger` calls (``Logging/Logger/requestStart(method:endpoint:userID:level:metadata:)``
+    /// and friends) land here directly. The level check is the caller's job.
+    public func emit(
+        level: Logger.Level, payload: EventPayload, message: String?, metadata callMetadata: Logger.Metadata?,
+        source: String? = nil, timestamp: Timestamp = .now(), context: CorrelationContext? = CorrelationContext.current
+    ) {
+        let configuration = core.configuration
+        let providerMetadata = metadataProvider?.get()
+        let metadata = mergedMetadata(call: callMetadata, provided: providerMetadata)
+        let source = configuration.includesSource ? (source ?? label) : nil
+        core.writer.append { out in
+            let start = out.byteCount
+            Self.encode(
+                level: level, payload: payload, message: message, metadata: metadata, source: source,
+                timestamp: timestamp, context: context, configuration: configuration,
+                stringLimit: configuration.limits.maxStringBytes, withMetadata: true, into: &out)
+            if out.byteCount - start > configuration.limits.maxLineBytes {
+                out.truncate(to: start)
+                Self.encode(
+                    level: level, payload: payload, message: message, metadata: metadata, source: source,
+                    timestamp: timestamp, context: context, configuration: configuration,
+                    stringLimit: configuration.limits.fallbackStringBytes, withMetadata: false, into: &out)
+                out.truncate(to: out.byteCount - 1)
+                out.append(ascii: ",\"line_truncated\":true}")
+            }
+        }
+    }
+
+    /// Merges only when more than one source has entries, so the common case allocates nothing.
+    private func mergedMetadata(call: Logger.Metadata?, provided: Logger.Metadata?) -> Logger.Metadata {
+        let own = self.metadata
+        let callEmpty = call?.isEmpty ?? true
+        let providedEmpty = provided?.isEmpty ?? true
+        if providedEmpty && own.isEmpty { return call ?? [:] }
+        if providedEmpty && callEmpty { return own }
+        if own.isEmpty && callEmpty { return provided ?? [:] }
+        var merged = own
+        if let provided { merged.merge(provided) { _, new in new } }
+        if let call { merged.merge(call) { _, new in new } }
+        return merged
+    }
+
+    static func encode(
+        level: Logger.Level, payload: EventPayload, message: String?, metadata: Logger.Metadata, source: String?,
+        timestamp: Timestamp, context: CorrelationContext?, configuration: ServiceLogConfiguration, stringLimit: Int,
+        withMetadata: Bool, into out: inout OutputBuffer
+    ) {
+        EventEncoding.writeHeader(
+            timestamp: timestamp, level: level, service: configuration.service, eventType: payload.eventType, into: &out)
+        if configuration.includesEventID {
+            out.append(ascii: ",\"event_id\":")
+            IDGenerator.writeEventID(into: &out)
+        }
+        EventEncoding.writeOptional(",\"host\":", configuration.host, limit: 256, into: &out)
+        EventEncoding.writeOptional(",\"instance\":", configuration.instance, limit: 256, into: &out)
+        EventEncoding.writeOptional(",\"source\":", source, limit: 256, into: &out)
+        if let message, !(message.isEmpty && payload.allowsEmptyMessage) {
+            out.append(ascii: ",\"message\":")
+            JSONWriter.writeString(message, limit: stringLimit, into: &out)
+        }
+        if let context {
+            EventEncoding.writeTrace(
+                correlationID: context.correlationID, traceID: context.trace.traceID, spanID: context.trace.spanID,
+                parentSpanID: context.parentSpanID, traceFlags: context.trace.flags.rawValue, into: &out)
+        }
+        EventEncoding.writePayload(payload, stringLimit: stringLimit, into: &out)
+        if withMetadata && !metadata.isEmpty {
+            MetadataEncoding.write(
+                metadata, redaction: configuration.redaction,
+                limits: EncodingLimits(maxStringBytes: stringLimit, maxNesting: configuration.limits.maxNesting), into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension EventPayload: CustomStringConvertible {
+    /// The metadata key under which a typed event travels through a handler that is not ours.
+    public static let metadataKey = "servicelog.event"
+
+    /// Typed events other than `log` and `error` may omit their message.
+    var allowsEmptyMessage: Bool {
+        switch self {
+        case .log, .error: false
+        default: true
+        }
+    }
+
+    /// A compact human form, used when a typed event reaches a plain text handler.
+    public var description: String {
+        switch self {
+        case .requestStart(let s): "request_start \(s.method) \(s.endpoint)"
+        case .requestEnd(let e): "request_end \(e.method) \(e.endpoint) \(e.statusCode) \(e.durationMS)ms"
+        case .serviceCall(let c):
+            "service_call \(c.targetService) \(c.method) \(c.endpoint) \(c.statusCode) \(c.durationMS)ms\(c.error.map { " " + $0 } ?? "")"
+        case .error(let d): "error \(d.errorType)"
+        case .resource(let r): "resource memory_mb=\(r.memoryMB) cpu_percent=\(r.cpuPercent)"
+        case .log: "log"
+        }
+    }
+}

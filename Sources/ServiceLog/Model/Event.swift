@@ -1,0 +1,58 @@
+import Logging
+import W3CTraceContext
+
+/// One canonical event: the unit every part of the toolkit reads and writes.
+///
+/// The library's log handler writes events without building this value (it encodes straight from the
+/// log call); the shipper and the analyzer parse lines into it with ``Event/init(jsonLine:limits:)`` and
+/// write it back with ``Event/jsonLine(options:)``. Both directions share one encoder, so the format is
+/// defined once.
+public struct Event: Sendable, Hashable {
+    public var timestamp: Timestamp
+    public var level: Logger.Level
+    public var service: String
+    /// Type-specific fields; determines `event_type`.
+    public var payload: EventPayload
+    /// Human text. Required for `log` and `error` events.
+    public var message: String?
+    /// Unique per event; used to drop duplicates after at-least-once delivery.
+    public var eventID: String?
+    public var host: String?
+    public var instance: String?
+    /// The swift-log source (module) or the shipper's input that produced the event.
+    public var source: String?
+    public var correlationID: String?
+    public var traceID: TraceID?
+    public var spanID: SpanID?
+    public var parentSpanID: SpanID?
+    /// W3C trace flags (bit 0: sampled), when known.
+    public var traceFlags: UInt8?
+    /// Free-form fields: swift-log metadata on the way out, unknown fields on the way in.
+    public var attributes: [String: JSONValue]
+
+    public init(
+        timestamp: Timestamp, level: Logger.Level, service: String, payload: EventPayload, message: String? = nil,
+        eventID: String? = nil, host: String? = nil, instance: String? = nil, source: String? = nil,
+        correlationID: String? = nil, traceID: TraceID? = nil, spanID: SpanID? = nil, parentSpanID: SpanID? = nil,
+        traceFlags: UInt8? = nil, attributes: [String: JSONValue] = [:]
+    ) {
+        self.timestamp = timestamp
+        self.level = level
+        self.service = service
+        self.payload = payload
+        self.message = message
+        self.eventID = eventID
+        self.host = host
+        self.instance = instance
+        self.source = source
+        self.correlationID = correlationID
+        self.traceID = traceID
+        self.spanID = spanID
+        self.parentSpanID = parentSpanID
+        self.traceFlags = traceFlags
+        self.attributes = attributes
+    }
+
+    /// The event's `event_type`.
+    public var eventType: EventType { payload.eventType }
+}

@@ -1,0 +1,43 @@
+/// The names of the canonical format's reserved fields. Metadata can never overwrite one of them: a
+/// metadata key equal to a reserved name is written as `metadata.<key>`.
+public enum FieldName {
+    public static let timestamp = "timestamp"
+    public static let level = "level"
+    public static let service = "service"
+    public static let eventType = "event_type"
+    public static let eventID = "event_id"
+    public static let host = "host"
+    public static let instance = "instance"
+    public static let message = "message"
+    public static let source = "source"
+    public static let correlationID = "correlation_id"
+    public static let traceID = "trace_id"
+    public static let spanID = "span_id"
+    public static let parentSpanID = "parent_span_id"
+    public static let traceFlags = "trace_flags"
+    public static let method = "method"
+    public static let endpoint = "endpoint"
+    public static let userID = "user_id"
+    public static let statusCode = "status_code"
+    public static let durationMS = "duration_ms"
+    public static let success = "success"
+    public static let targetService = "target_service"
+    public static let error = "error"
+    public static let attempt = "attempt"
+    public static let errorType = "error_type"
+    public static let stack = "stack"
+    public static let memoryMB = "memory_mb"
+    public static let cpuPercent = "cpu_percent"
+    public static let threads = "threads"
+    public static let openFDs = "open_fds"
+
+    /// Every reserved name.
+    public static let reserved: Set<String> = [
+        timestamp, level, service, eventType, eventID, host, instance, message, source, correlationID, traceID,
+        spanID, parentSpanID, traceFlags, method, endpoint, userID, statusCode, durationMS, success, targetService,
+        error, attempt, errorType, stack, memoryMB, cpuPercent, threads, openFDs,
+    ]
+
+    /// The prefix a colliding metadata key is written under.
+    public static let collisionPrefix = "metadata."
+}

@@ -1,0 +1,226 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Buffers encoded lines in memory and writes them to a ``LogOutput`` from one background thread.
+///
+/// Producers encode straight into the shared buffer while holding a mutex, so a line is always written
+/// whole and lines never interleave, whatever the number of threads and tasks logging. The writer thread
+/// swaps the buffer out (double buffering) and does the I/O without the lock. It sleeps when there is
+/// nothing to do and is woken by the first line that arrives after it went idle, then waits `linger`
+/// to collect a batch: at most one wake-up per `linger` under load, and no polling when idle.
+///
+/// When the buffer holds `capacity` bytes the ``BackPressure`` policy applies. Failed writes are retried
+/// with backoff when retrying can help (full disk), and counted as lost otherwise (closed pipe); losses
+/// are reported in the stream itself as a `log` event with `dropped_events`.
+public final class LineWriter: Sendable {
+    struct State: ~Copyable {
+        var pending: OutputBuffer
+        var droppedEvents = 0
+        var lostEvents = 0
+        var lostReason = ""
+        var writerIdle = false
+        var writing = false
+        var closed = false
+        var totalLines = 0
+    }
+
+    private let state: Mutex<State>
+    private let wake = DispatchSemaphore(value: 0)
+    private let exited = DispatchSemaphore(value: 0)
+    /// The output this writer owns.
+    public let output: any LogOutput
+    /// Bytes buffered before the back-pressure policy applies.
+    public let capacity: Int
+    /// What a log call does when the buffer is full.
+    public let backPressure: BackPressure
+    private let lingerMicroseconds: UInt32
+    private let reportLoss: @Sendable (_ dropped: Int, _ reason: String) -> String?
+
+    /// Creates a writer and starts its thread.
+    ///
+    /// - Parameters:
+    ///   - output: where lines go.
+    ///   - capacity: bytes buffered before `backPressure` applies (default 8 MiB).
+    ///   - backPressure: block or drop when full (default ``BackPressure/block``).
+    ///   - linger: how long the writer waits after waking to batch more lines (default 200 µs).
+    ///   - reportLoss: builds the line (without newline) that reports dropped or lost events; `nil` to skip.
+    public init(
+        output: any LogOutput, capacity: Int = 8 << 20, backPressure: BackPressure = .block,
+        lingerMicroseconds: UInt32 = 200,
+        reportLoss: @escaping @Sendable (_ dropped: Int, _ reason: String) -> String? = { _, _ in nil }
+    ) {
+        self.output = output
+        self.capacity = max(capacity, 4096)
+        self.backPressure = backPressure
+        self.lingerMicroseconds = lingerMicroseconds
+        self.reportLoss = reportLoss
+        self.state = Mutex(State(pending: OutputBuffer(capacity: min(self.capacity, 64 * 1024))))
+        let thread = Thread { [self] in self.run() }
+        thread.name = "servicelog-writer"
+        thread.start()
+    }
+
+    /// Appends one line: `encode` writes the line's bytes (without newline) into the buffer while the
+    /// lock is held, so it must be quick and must not log. Returns `false` if the line was dropped.
+    @discardableResult
+    @inline(__always)
+    public func append(_ encode: (inout OutputBuffer) -> Void) -> Bool {
+        while true {
+            switch appendOnce(encode) {
+            case .appended: return true
+            case .appendedWakeWriter:
+                wakeWriter()
+                return true
+            case .dropped: return false
+            case .full:
+                wakeWriter()
+                usleep(500)
+            }
+        }
+    }
+
+
+    enum AppendOutcome { case appended, appendedWakeWriter, dropped, full }
+
+
+    func appendOnce(_ encode: (inout OutputBuffer) -> Void) -> AppendOutcome {
+        state.withLock { state in
+            if state.closed { return .dropped }
+            if state.pending.byteCount >= capacity {
+                if backPressure == .drop {
+                    state.droppedEvents += 1
+                    return .dropped
+                }
+                return .full
+            }
+            encode(&state.pending)
+            state.pending.append(0x0A)
+            state.totalLines += 1
+            if state.writerIdle {
+                state.writerIdle = false
+                return .appendedWakeWriter
+            }
+            return .appended
+        }
+    }
+
+
+    func wakeWriter() { wake.signal() }
+
+    /// Lines accepted since start (for tests and metrics).
+    public var acceptedLines: Int { state.withLock { $0.totalLines } }
+
+    /// Events dropped by the policy or lost to output failures and not yet reported.
+    public var unreportedLosses: Int { state.withLock { $0.droppedEvents + $0.lostEvents } }
+
+    /// Blocks until every line appended before the call has been handed to the output, then flushes it.
+    public func flush() {
+        while true {
+            let done = state.withLock { state -> Bool in
+                if state.pending.isEmpty && !state.writing { return true }
+                if state.writerIdle {
+                    state.writerIdle = false
+                    wake.signal()
+                }
+                return false
+            }
+            if done { break }
+            usleep(200)
+        }
+        do {
+            try output.flush()
+        } catch {
+            writeDiagnostic("flush failed: \(error)")
+        }
+    }
+
+    /// Flushes, then stops the writer thread. Later appends are dropped.
+    public func shutdown() {
+        flush()
+        let wasOpen = state.withLock { state -> Bool in
+            defer { state.closed = true }
+            if state.writerIdle { state.writerIdle = false; return true }
+            return !state.closed
+        }
+        if wasOpen {
+            wake.signal()
+            exited.wait()
+        }
+    }
+
+    private enum Step { case sleep, exit, write(losses: Int, reason: String) }
+
+    private func run() {
+        var batch = OutputBuffer(capacity: 64 * 1024)
+        while true {
+            let step = state.withLock { state -> Step in
+                let losses = state.droppedEvents + state.lostEvents
+                if state.pending.isEmpty && losses == 0 {
+                    if state.closed { return .exit }
+                    state.writerIdle = true
+                    return .sleep
+                }
+                state.pending.swapContents(with: &batch)
+                let reason = state.lostEvents > 0 ? state.lostReason : "buffer full (back-pressure policy: drop)"
+                state.droppedEvents = 0
+                state.lostEvents = 0
+                state.writing = true
+                return .write(losses: losses, reason: reason)
+            }
+            switch step {
+            case .exit:
+                exited.signal()
+                return
+            case .sleep:
+                wake.wait()
+                if lingerMicroseconds > 0 { usleep(lingerMicroseconds) }
+            case .write(let losses, let reason):
+                if losses > 0, let report = reportLoss(losses, reason) {
+                    var text = report + "\n"
+                    text.withUTF8 { deliver(UnsafeRawBufferPointer($0), countingLosses: false) }
+                }
+                batch.withBytes { deliver($0, countingLosses: true) }
+                batch.removeAll()
+                state.withLock { $0.writing = false }
+            }
+        }
+    }
+
+    /// Writes with retries: a retryable error (full disk) is retried with backoff for about a minute,
+    /// then the lines are counted as lost; a permanent error counts them as lost at once.
+    private func deliver(_ lines: UnsafeRawBufferPointer, countingLosses: Bool) {
+        guard !lines.isEmpty else { return }
+        var delayMicroseconds: UInt32 = 50_000
+        var waited: UInt64 = 0
+        while true {
+            do {
+                try output.write(lines)
+                return
+            } catch {
+                if error.isRetryable && waited < 60_000_000 {
+                    if waited == 0 { writeDiagnostic("\(error); retrying") }
+                    usleep(delayMicroseconds)
+                    waited += UInt64(delayMicroseconds)
+                    delayMicroseconds = min(delayMicroseconds * 2, 1_000_000)
+                    continue
+                }
+                let count = lines.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                writeDiagnostic("\(error); \(count) events lost")
+                // A failed loss report is not itself counted: that would loop on a dead output.
+                guard countingLosses else { return }
+                state.withLock {
+                    $0.lostEvents += count
+                    $0.lostReason = "output failed: \(error.message)"
+                }
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import ServiceLog
+
+/// Hummingbird middleware that handles every request as a ServiceLog server span.
+///
+/// It reads `traceparent`, `tracestate` and `X-Correlation-ID` (or starts a new trace), makes the
+/// context current for the route handler and everything it calls, writes `request_start` and
+/// `request_end` (status, duration; thrown `HTTPResponseError`s keep their status), and echoes
+/// `X-Correlation-ID` on the response so a caller can quote it in a bug report.
+///
+/// ```swift
+/// let router = Router()
+/// router.add(middleware: ServiceLogMiddleware(logger: logger))
+/// ```
+public struct ServiceLogMiddleware<Context: Hummingbird.RequestContext>: RouterMiddleware {
+    /// The logger request events are written with.
+    public let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let method = request.method.rawValue
+        let endpoint = request.uri.path
+        return try await withIncomingRequest(
+            method: method, endpoint: endpoint,
+            headers: { name in HTTPField.Name(name).flatMap { request.headers[$0] } },
+            logger: logger,
+            statusCode: { Int($0.status.code) },
+            errorStatusCode: { error in Int((error as? any HTTPResponseError)?.status.code ?? 500) }
+        ) {
+            var response = try await next(request, context)
+            if let correlationID = CorrelationContext.current?.correlationID, let name = HTTPField.Name(TraceHeaders.correlationID) {
+                response.headers[name] = correlationID
+            }
+            return response
+        }
+    }
+}
