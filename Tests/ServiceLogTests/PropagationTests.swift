@@ -174,3 +174,25 @@ actor Counter {
         return value
     }
 }
+
+@Suite struct DurationTests {
+    @Test func millisecondsKeepMicrosecondPrecision() {
+        #expect(Duration.milliseconds(1500).milliseconds == 1500)
+        #expect(Duration.microseconds(1_234).milliseconds == 1.234)
+        #expect(Duration.nanoseconds(999).milliseconds == 0)
+        #expect(Duration.seconds(2).milliseconds == 2000)
+    }
+
+    @Test func helpersMeasureRealElapsedTime() async throws {
+        let output = CapturingOutput()
+        let (logger, writer) = makeLogger(output: output)
+        _ = try await withIncomingRequest(method: "GET", endpoint: "/slow", headers: { _ in nil }, logger: logger, statusCode: { $0 }) {
+            try await Task.sleep(for: .milliseconds(50))
+            return 200
+        }
+        writer.flush()
+        let end = try #require(try output.lines.map { try Event(jsonLine: $0) }.last)
+        guard case .requestEnd(let details) = end.payload else { Issue.record("payload"); return }
+        #expect(details.durationMS >= 50 && details.durationMS < 5_000)
+    }
+}

@@ -48,6 +48,6 @@ extension Duration {
     /// The duration in milliseconds, with microsecond precision.
     public var milliseconds: Double {
         let parts = components
-        return Double(parts.seconds) * 1000 + Double(parts.attoseconds / 1_000_000_000) / 1000
+        return Double(parts.seconds) * 1000 + Double(parts.attoseconds / 1_000_000_000_000) / 1000
     }
 }
