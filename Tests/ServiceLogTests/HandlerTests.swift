@@ -143,6 +143,7 @@ import Testing
         let event = try Event(jsonLine: output.lines[0])
         #expect(event.eventType == .requestEnd)
         #expect(event.attributes[EventPayload.metadataKey] == nil)
+        #expect(event.message == nil)
     }
 
     @Test func logCallsCarryingAnErrorBecomeErrorEvents() throws {

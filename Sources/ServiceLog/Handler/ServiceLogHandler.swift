@@ -54,15 +54,18 @@ public struct ServiceLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var callMetadata = event.metadata
         var payload = EventPayload.log
-        var message = event.message.description
+        var message: String? = event.message.description
         if let boxed = callMetadata?[EventPayload.metadataKey], case .stringConvertible(let value) = boxed,
             let carried = value as? EventPayload
         {
             payload = carried
             callMetadata?[EventPayload.metadataKey] = nil
+            // The summary was only there for text handlers; the typed fields say it already.
+            if message == carried.description { message = nil }
         } else if let error = event.error {
             payload = .error(ErrorDetails(errorType: String(reflecting: type(of: error))))
-            message = message.isEmpty ? String(describing: error) : "\(message): \(error)"
+            let text = message ?? ""
+            message = text.isEmpty ? String(describing: error) : "\(text): \(error)"
         }
         emit(level: event.level, payload: payload, message: message, metadata: callMetadata, source: event.source)
     }
