@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: ServiceLog: the event model and the swift-log backend every other part builds on.
@@ -69,6 +70,30 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: Compression shared by the shipper (gzip out) and the analyzer (bounded gunzip in)
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "Gzip",
+            dependencies: ["CZlib"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Analyzer: ingest -> store -> correlate -> detect -> diagnose -> present
+        .target(
+            name: "AnalyzerCore",
+            dependencies: [
+                "ServiceLog",
+                "Gzip",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "LogShipper",
@@ -82,7 +107,9 @@ let package = Package(
             name: "Analyzer",
             dependencies: [
                 "ServiceLog",
+                "AnalyzerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
@@ -122,6 +149,22 @@ let package = Package(
         .testTarget(
             name: "ServiceLogJournalTests",
             dependencies: ["ServiceLog", "ServiceLogJournal"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GzipTests",
+            dependencies: ["Gzip"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnalyzerCoreTests",
+            dependencies: [
+                "AnalyzerCore",
+                "ServiceLog",
+                "Gzip",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
