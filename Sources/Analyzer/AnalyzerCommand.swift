@@ -12,9 +12,12 @@ struct AnalyzerCommand: AsyncParsableCommand {
 
             Available now:
               analyzer validate FILE...   check that files hold valid canonical events
+              analyzer serve              receive events over HTTP (POST /v1/events)
+              analyzer trace ID           one request across services as a waterfall
+              analyzer services           the dependency graph with rates, errors and latencies
 
-            Coming with the Analyzer issue: serve (ingest over HTTP), ingest, incidents, diagnose, trace, services.
+            Coming with the Analyzer issue: incidents, diagnose.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self])
+        subcommands: [Validate.self, Trace.self, Services.self, Serve.self])
 }

@@ -1,0 +1,99 @@
+import AnalyzerCore
+import ArgumentParser
+import Foundation
+import Hummingbird
+import ServiceLog
+
+/// `analyzer serve`: the ingest endpoint logshipper delivers to, in front of the SQLite store.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Receive canonical events over HTTP and store them.",
+        discussion: """
+            Listens for batches of canonical events (docs/event-format.md): POST /v1/events with one JSON \
+            object per line, optionally gzip-compressed (Content-Encoding: gzip). Valid lines are stored, \
+            invalid ones are counted and described; the response is sent only once the batch is stored:
+
+              200 {"accepted":N,"duplicates":D,"invalid":I,"errors":["line 3: ..."]}
+              400 every line invalid (same shape), or corrupt gzip
+              401 missing or wrong bearer token (when --token is set)
+              413 body over --max-body-bytes, or inflating past --max-decompressed-bytes
+              415 Content-Encoding other than gzip
+              503 the store failed; nothing was stored, retry after Retry-After seconds
+
+            Events already stored (same event_id) are counted as duplicates and stored once, so resending a \
+            batch is safe. GET /healthz answers 'ok'.
+
+            Listens on 127.0.0.1 by default. On any other address a token is required: the command refuses \
+            to start without --token (or ANALYZER_TOKEN), since anyone who can reach the port could write \
+            events. Stops cleanly on SIGINT or SIGTERM.
+
+            Examples:
+              analyzer serve --store /var/lib/analyzer/events.sqlite
+              ANALYZER_TOKEN=s3cret analyzer serve --host 0.0.0.0
+
+              curl --data-binary @events.ndjson http://127.0.0.1:4180/v1/events
+              gzip -c events.ndjson | curl --data-binary @- -H 'Content-Encoding: gzip' \\
+                  -H 'Authorization: Bearer s3cret' http://analyzer.internal:4180/v1/events
+            """)
+
+    @Option(help: ArgumentHelp("SQLite database to store events in (created if missing).", valueName: "path"))
+    var store = "./analyzer.sqlite"
+
+    @Option(help: "Address to listen on. Anything but loopback requires --token.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 4180
+
+    @Option(help: ArgumentHelp(
+        "Require 'Authorization: Bearer TOKEN' on POST /v1/events. Defaults to $ANALYZER_TOKEN.",
+        discussion: "Prefer the environment variable: a flag is visible to other users in the process list."))
+    var token: String?
+
+    @Option(help: "Largest request body accepted, as sent (compressed or not).")
+    var maxBodyBytes = IngestLimits().maxBodyBytes
+
+    @Option(help: "Largest size a gzip body may inflate to (the gzip-bomb limit).")
+    var maxDecompressedBytes = IngestLimits().maxDecompressedBytes
+
+    @Option(help: "Longer lines are rejected as invalid; the rest of the batch is stored.")
+    var maxLineBytes = IngestLimits().maxLineBytes
+
+    /// The settings from flags and environment, validated (before the store is opened, so a refused
+    /// start creates no database file).
+    func serverConfiguration() throws -> AnalyzerServerConfiguration {
+        let configuration = AnalyzerServerConfiguration(
+            host: host, port: port, token: token ?? environmentToken,
+            limits: IngestLimits(
+                maxBodyBytes: maxBodyBytes, maxDecompressedBytes: maxDecompressedBytes, maxLineBytes: maxLineBytes))
+        do {
+            try configuration.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return configuration
+    }
+
+    /// `ANALYZER_TOKEN`; empty counts as unset (as `VAR= cmd` is the usual way to unset it for one run).
+    private var environmentToken: String? {
+        ProcessInfo.processInfo.environment["ANALYZER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func validate() throws {
+        _ = try serverConfiguration()
+    }
+
+    func run() async throws {
+        let configuration = try serverConfiguration()
+        // The analyzer writes its own log as canonical events, like the services it watches.
+        ServiceLog.bootstrap(service: "analyzer")
+        let eventStore: SQLiteEventStore
+        do {
+            eventStore = try SQLiteEventStore(path: store)
+        } catch {
+            throw ValidationError("cannot open the store '\(store)': \(error)")
+        }
+        let server = try AnalyzerServer(store: eventStore, configuration: configuration)
+        try await server.makeApplication().runService()
+    }
+}

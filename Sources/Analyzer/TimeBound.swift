@@ -1,0 +1,27 @@
+import ArgumentParser
+import ServiceLog
+
+/// A time given on the command line: RFC 3339 (`2026-11-24T10:15:00Z`) or a duration ago (`15m`,
+/// `2h`, `1d`, `90s`).
+struct TimeBound: ExpressibleByArgument {
+    let timestamp: Timestamp
+
+    init?(argument: String) {
+        if let absolute = Timestamp(rfc3339: argument) {
+            timestamp = absolute
+            return
+        }
+        guard let unit = argument.last, let amount = Double(argument.dropLast()), amount >= 0 else { return nil }
+        let seconds: Double
+        switch unit {
+        case "s": seconds = amount
+        case "m": seconds = amount * 60
+        case "h": seconds = amount * 3600
+        case "d": seconds = amount * 86_400
+        default: return nil
+        }
+        timestamp = Timestamp(microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch - Int64(seconds * 1e6))
+    }
+
+    static var defaultValueDescription: String { "RFC 3339 time or duration ago, e.g. 15m" }
+}

@@ -1,0 +1,57 @@
+import Hummingbird
+import Logging
+
+/// The analyzer's HTTP server: `POST /v1/events` (ingest, see ``IngestRoutes``) and `GET /healthz`.
+///
+/// ```swift
+/// let server = try AnalyzerServer(store: store, configuration: .init(port: 0))
+/// try await server.makeApplication { port in print("listening on \(port)") }.runService()
+/// ```
+public struct AnalyzerServer: Sendable {
+    /// Where ingested events go.
+    public let store: any EventStore
+    /// Address, token and limits; validated.
+    public let configuration: AnalyzerServerConfiguration
+    /// The server's own logger (startup, refused requests, store failures).
+    public let logger: Logger
+
+    /// Creates a server after validating `configuration` (so an unsafe server cannot be built).
+    /// - Throws: ``AnalyzerServerConfigurationError``, e.g. a public address without a token.
+    public init(
+        store: any EventStore, configuration: AnalyzerServerConfiguration = AnalyzerServerConfiguration(),
+        logger: Logger = Logger(label: "analyzer")
+    ) throws(AnalyzerServerConfigurationError) {
+        try configuration.validate()
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The routes, without a server: for tests that drive the router directly, or to mount elsewhere.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("healthz") { _, _ in "ok" }
+        let v1 = router.group("v1")
+        if let token = configuration.token {
+            v1.add(middleware: BearerTokenMiddleware(token: token))
+        }
+        IngestRoutes<BasicRequestContext>(
+            store: store, limits: configuration.limits, retryAfterSeconds: configuration.retryAfterSeconds
+        ).addRoutes(to: v1)
+        return router
+    }
+
+    /// The application, ready to `run()` (tests, inside a task) or `runService()` (stops on SIGTERM/SIGINT).
+    /// - Parameter onServerRunning: called with the bound port once the server accepts connections;
+    ///   with port 0 this is how a caller learns the port.
+    public func makeApplication(
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let port = configuration.port
+        return Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: port), serverName: "analyzer"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+}

@@ -1,0 +1,77 @@
+import GRDB
+
+/// The SQLite schema of ``SQLiteEventStore`` and the connection settings it relies on.
+///
+/// Every event is kept whole in `line` (its canonical JSON) and read back from it, so nothing a producer
+/// sent is lost; the other columns are copies of the fields the analyzer filters and groups by, so that
+/// queries never parse JSON.
+enum EventStoreSchema {
+    /// Migrations, applied in order when a store is opened. Never edit a registered migration: add one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: events") { db in
+            // `id` is the rowid: insertion order breaks timestamp ties, and deleting the oldest rows
+            // frees whole table pages because ingest mostly appends in time order.
+            try db.execute(
+                sql: """
+                    CREATE TABLE events (
+                        id INTEGER PRIMARY KEY,
+                        event_id TEXT NOT NULL UNIQUE,
+                        ts INTEGER NOT NULL,
+                        service TEXT NOT NULL,
+                        event_type TEXT NOT NULL,
+                        level TEXT NOT NULL,
+                        correlation_id TEXT,
+                        trace_id TEXT,
+                        span_id TEXT,
+                        parent_span_id TEXT,
+                        target_service TEXT,
+                        endpoint TEXT,
+                        status_code INTEGER,
+                        duration_ms REAL,
+                        success INTEGER,
+                        error TEXT,
+                        line TEXT NOT NULL
+                    );
+                    -- Partial: resource events carry no trace fields, and SQLite uses a partial index for
+                    -- `column = ?` because equality implies NOT NULL.
+                    CREATE INDEX events_correlation_id ON events(correlation_id) WHERE correlation_id IS NOT NULL;
+                    CREATE INDEX events_trace_id ON events(trace_id) WHERE trace_id IS NOT NULL;
+                    CREATE INDEX events_service_ts ON events(service, ts);
+                    CREATE INDEX events_ts ON events(ts);
+                    """)
+        }
+        return migrator
+    }
+
+    /// The GRDB configuration every store connection is opened with.
+    static var configuration: Configuration {
+        var configuration = Configuration()
+        // Another process (an `analyzer ingest` next to a running `analyzer serve`) may hold the write
+        // lock for one batch: wait for it rather than failing at once, GRDB's default.
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            guard !db.configuration.readonly else { return }
+            // Must precede the first table: SQLite only switches a database to incremental vacuum while
+            // it is empty. GRDB runs this before it turns on WAL and before the migrator's own table, so a
+            // new file is created with it; on an existing file the pragma changes nothing.
+            // Without it, deleted rows only become free pages and the file never shrinks.
+            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+            // The writer's page cache holds the hot parts of five B-trees (table, unique event_id and
+            // four indexes, two of them on random IDs); SQLite's default 2 MB makes large ingests
+            // read pages back from the OS cache on every insert.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        return configuration
+    }
+
+    /// Settings that must be applied after GRDB has opened the pool, because GRDB changes them while
+    /// turning on WAL.
+    static func applyDurability(_ db: Database) throws {
+        // GRDB sets `synchronous = NORMAL` with WAL: commits are then not fsynced, and a power cut can
+        // lose the last transactions. The ingest endpoint acknowledges a batch as soon as `insert`
+        // returns and the shipper then drops it, so a commit must reach the disk first: FULL fsyncs the
+        // WAL on every commit (once per batch, not per event).
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+    }
+}

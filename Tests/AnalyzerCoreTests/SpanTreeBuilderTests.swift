@@ -1,0 +1,199 @@
+import AnalyzerCore
+import ServiceLog
+import Testing
+import W3CTraceContext
+
+/// Builds the events of requests the way services write them, with full control over time and IDs.
+struct RequestScript {
+    var trace = TraceID.random()
+    var correlationID = "req-1"
+    var events: [Event] = []
+    let base: Int64 = 1_800_000_000_000_000
+
+    func id(_ span: SpanID?) -> SpanID? { span }
+
+    mutating func server(
+        _ service: String, _ endpoint: String, span: SpanID, parent: SpanID?, start: Int64, end: Int64?, status: Int = 200,
+        correlation: Bool = true
+    ) {
+        events.append(Event(
+            timestamp: Timestamp(microsecondsSinceEpoch: base + start), level: .info, service: service,
+            payload: .requestStart(RequestStart(method: "GET", endpoint: endpoint)), eventID: "\(service)-start-\(span)",
+            correlationID: correlation ? correlationID : nil, traceID: trace, spanID: span, parentSpanID: parent))
+        if let end {
+            events.append(Event(
+                timestamp: Timestamp(microsecondsSinceEpoch: base + end), level: .info, service: service,
+                payload: .requestEnd(RequestEnd(method: "GET", endpoint: endpoint, statusCode: status, durationMS: Double(end - start) / 1000, success: status < 500)),
+                eventID: "\(service)-end-\(span)", correlationID: correlation ? correlationID : nil, traceID: trace, spanID: span, parentSpanID: parent))
+        }
+    }
+
+    mutating func call(
+        _ service: String, to target: String, span: SpanID, parent: SpanID, start: Int64, end: Int64, status: Int = 200,
+        error: String? = nil, attempt: Int? = nil
+    ) {
+        events.append(Event(
+            timestamp: Timestamp(microsecondsSinceEpoch: base + end), level: status == 0 || status >= 500 ? .warning : .info, service: service,
+            payload: .serviceCall(ServiceCall(targetService: target, method: "GET", endpoint: "/\(target)", durationMS: Double(end - start) / 1000,
+                                              statusCode: status, success: status > 0 && status < 500, error: error, attempt: attempt)),
+            eventID: "\(service)-call-\(span)", correlationID: correlationID, traceID: trace, spanID: span, parentSpanID: parent))
+    }
+
+    mutating func log(_ service: String, span: SpanID, at time: Int64, _ message: String, error: Bool = false) {
+        events.append(Event(
+            timestamp: Timestamp(microsecondsSinceEpoch: base + time), level: error ? .error : .info, service: service,
+            payload: error ? .error(ErrorDetails(errorType: "Boom")) : .log, message: message, eventID: "\(service)-log-\(time)",
+            correlationID: correlationID, traceID: trace, spanID: span))
+    }
+}
+
+@Suite struct SpanTreeBuilderTests {
+    let gatewaySpan = SpanID.random(), callOrders = SpanID.random(), ordersSpan = SpanID.random()
+    let callPayments1 = SpanID.random(), callPayments2 = SpanID.random()
+    let payments1 = SpanID.random(), payments2 = SpanID.random()
+
+    /// gateway → orders → payments, where the first payments attempt times out and the retry works.
+    func checkout() -> RequestScript {
+        var script = RequestScript()
+        script.server("gateway", "/checkout", span: gatewaySpan, parent: nil, start: 0, end: 1_300_000)
+        script.call("gateway", to: "orders", span: callOrders, parent: gatewaySpan, start: 5_000, end: 1_290_000)
+        script.server("orders", "/orders", span: ordersSpan, parent: callOrders, start: 10_000, end: 1_280_000)
+        script.call("orders", to: "payments", span: callPayments1, parent: ordersSpan, start: 20_000, end: 1_020_000, status: 0, error: "timeout", attempt: 1)
+        script.server("payments", "/payments", span: payments1, parent: callPayments1, start: 25_000, end: 1_500_000, status: 500)
+        script.call("orders", to: "payments", span: callPayments2, parent: ordersSpan, start: 1_100_000, end: 1_250_000, attempt: 2)
+        script.server("payments", "/payments", span: payments2, parent: callPayments2, start: 1_110_000, end: 1_240_000)
+        script.log("payments", span: payments1, at: 900_000, "pool exhausted", error: true)
+        return script
+    }
+
+    @Test func rebuildsTheTreeWithRetriesAsSiblings() throws {
+        let trace = SpanTreeBuilder.build(correlationID: "req-1", events: checkout().events.shuffled(), now: 0)
+        #expect(trace.roots == [gatewaySpan.description])
+        #expect(trace.spans.count == 7)
+        let orders = try #require(trace.spans[ordersSpan.description])
+        #expect(orders.children == [callPayments1.description, callPayments2.description])
+        #expect(trace.spans[callPayments1.description]?.children == [payments1.description])
+        #expect(trace.spans[callPayments1.description]?.errorKind == "timeout")
+        #expect(trace.spans[callPayments2.description]?.attempt == 2)
+        #expect(trace.spans[payments1.description]?.events.first?.message == "pool exhausted")
+        #expect(trace.outcome.statusCode == 200)
+        #expect(trace.services == ["gateway", "orders", "payments"].filter { trace.services.contains($0) })
+        #expect(trace.flattened().map(\.depth) == [0, 1, 2, 3, 4, 3, 4])
+    }
+
+    @Test func correctsClockSkewSoTheCalleeFitsInsideItsCaller() throws {
+        // payments1 ended at 1.5 s on its own clock, after the call that waited for it gave up at 1.02 s.
+        let trace = SpanTreeBuilder.build(correlationID: "req-1", events: checkout().events, now: 0)
+        let call = try #require(trace.spans[callPayments1.description])
+        let callee = try #require(trace.spans[payments1.description])
+        #expect(callee.skewCorrection != 0)
+        #expect(callee.start >= call.start)
+        // The callee ran longer than the call waited: it starts with the call and overruns it, as it did.
+        #expect(callee.start == call.start)
+        let inTime = try #require(trace.spans[payments2.description])
+        #expect(inTime.skewCorrection == 0)
+    }
+
+    @Test func computesSelfTimeAndTheCriticalPath() throws {
+        let trace = SpanTreeBuilder.build(correlationID: "req-1", events: checkout().events, now: 0)
+        let orders = try #require(trace.spans[ordersSpan.description])
+        // orders lasted 1270 ms; its calls covered 20→1020 and 1100→1250 ms: self = 1270 - 1000 - 150.
+        #expect(orders.selfTime == 120_000)
+        let critical = Set(trace.spans.values.filter(\.onCriticalPath).map(\.id))
+        #expect(critical.isSuperset(of: [gatewaySpan.description, callOrders.description, ordersSpan.description, callPayments2.description, callPayments1.description]))
+    }
+
+    @Test func orphansHangUnderTheSpanThatContainsThem() throws {
+        var script = checkout()
+        // The orders → payments call event of attempt 2 was lost.
+        script.events.removeAll { $0.eventID == "orders-call-\(callPayments2)" }
+        let trace = SpanTreeBuilder.build(correlationID: "req-1", events: script.events, now: 0)
+        let orphan = try #require(trace.spans[payments2.description])
+        #expect(orphan.isOrphan)
+        #expect(orphan.parentID == ordersSpan.description)
+        #expect(trace.roots == [gatewaySpan.description])
+    }
+
+    @Test func requestsInFlightAreMarkedAndBoundedByNow() throws {
+        var script = RequestScript()
+        script.server("gateway", "/slow", span: gatewaySpan, parent: nil, start: 0, end: nil)
+        script.call("gateway", to: "db", span: callOrders, parent: gatewaySpan, start: 1_000, end: 50_000)
+        let trace = SpanTreeBuilder.build(correlationID: "req-1", events: script.events, now: script.base + 200_000)
+        let root = try #require(trace.spans[gatewaySpan.description])
+        #expect(root.inFlight)
+        #expect(root.duration(now: script.base + 200_000) == 200_000)
+        #expect(WaterfallRenderer().render(trace).contains("still in flight"))
+    }
+
+    @Test func survivesCyclesAndMissingSpanIDs() {
+        var script = RequestScript()
+        let a = SpanID.random(), b = SpanID.random()
+        script.server("a", "/a", span: a, parent: b, start: 0, end: 10)
+        script.server("b", "/b", span: b, parent: a, start: 1, end: 9)
+        script.events.append(Event(timestamp: Timestamp(microsecondsSinceEpoch: script.base + 5), level: .info, service: "c",
+                                   payload: .requestEnd(RequestEnd(method: "GET", endpoint: "/c", statusCode: 200, durationMS: 0.001, success: true)),
+                                   correlationID: "req-1"))
+        let trace = SpanTreeBuilder.build(correlationID: "req-1", events: script.events, now: 0)
+        #expect(trace.spans.count == 3)
+        #expect(trace.flattened().count == 3, "every span is reachable exactly once")
+    }
+
+    @Test func theWaterfallPutsTheVerdictFirstAndShowsErrorsInline() {
+        let trace = SpanTreeBuilder.build(correlationID: "req-1", events: checkout().events, now: 0)
+        let text = WaterfallRenderer(barWidth: 30).render(trace)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("Request req-1  gateway GET /checkout  OK 200 in 1300.0 ms"))
+        #expect(text.contains("Deepest failure: payments answered 500"))
+        #expect(text.contains("0 timeout"))
+        #expect(text.contains("! Boom: pool exhausted"))
+        #expect(text.contains("Critical path: gateway → orders"))
+    }
+
+    @Test func logContentCannotInjectTerminalEscapes() {
+        var script = checkout()
+        script.log("payments", span: payments1, at: 950_000, "evil \u{1B}[2J\u{1B}[31mcleared", error: true)
+        let text = WaterfallRenderer().render(SpanTreeBuilder.build(correlationID: "req-1", events: script.events, now: 0))
+        #expect(!text.contains("\u{1B}"))
+        #expect(text.contains("evil  [2J [31mcleared"))
+    }
+
+    @Test func theJSONReportCarriesEverySpan() throws {
+        let report = TraceReport(SpanTreeBuilder.build(correlationID: "req-1", events: checkout().events, now: 0))
+        #expect(report.spans.count == 7)
+        #expect(report.durationMS == 1300)
+        #expect(report.spans.first?.critical == true)
+        #expect(report.spans.contains { $0.error == "timeout" && $0.attempt == 1 })
+    }
+}
+
+@Suite struct ServiceGraphTests {
+    @Test func countsEdgesWithErrorRatiosAndQuantiles() throws {
+        var script = RequestScript()
+        var events: [Event] = []
+        for index in 0..<100 {
+            script.events = []
+            let server = SpanID.random()
+            script.server("orders", "/o", span: server, parent: nil, start: Int64(index) * 10_000, end: Int64(index) * 10_000 + 5_000, status: index < 10 ? 502 : 200)
+            script.call("orders", to: "payments", span: SpanID.random(), parent: server, start: Int64(index) * 10_000 + 100,
+                        end: Int64(index) * 10_000 + 100 + Int64(index + 1) * 10, status: index < 10 ? 0 : 200, error: index < 10 ? "connection_refused" : nil)
+            events += script.events
+        }
+        let graph = ServiceGraph.build(from: events)
+        let edge = try #require(graph.edges.first)
+        #expect(graph.edges.count == 1)
+        #expect(edge.caller == "orders" && edge.callee == "payments")
+        #expect(edge.calls == 100 && edge.errors == 10 && edge.errorRatio == 0.1)
+        #expect(edge.errorKinds == ["connection_refused": 10])
+        #expect(edge.p50MS == 0.5 && edge.p99MS == 0.99)
+        #expect(edge.calleeSeen == false)
+        let orders = try #require(graph.nodes.first { $0.service == "orders" })
+        #expect(orders.requests == 100 && orders.errors == 10)
+    }
+
+    @Test func quantilesUseNearestRank() {
+        #expect(Quantile.of([], 0.5) == nil)
+        #expect(Quantile.of([3, 1, 2], 0.5) == 2)
+        #expect(Quantile.of(Array(1...100).map(Double.init), 0.99) == 99)
+        #expect(Quantile.of([7], 0.99) == 7)
+    }
+}
