@@ -99,7 +99,8 @@ actor PortBox {
             if case .serviceCall(let call) = event.payload { return call }
             return nil
         }
-        #expect(attempts.allSatisfy { $0.durationMS > 0 && $0.durationMS < 5_000 }, "durations are plausible milliseconds")
+        // Loose on purpose (loaded CI machines); a unit error would be 1000x off.
+        #expect(attempts.allSatisfy { $0.durationMS > 0 && $0.durationMS < 45_000 }, "durations are plausible milliseconds")
         #expect(attempts.contains { $0.statusCode == 503 && $0.attempt == 1 && !$0.success })
         #expect(attempts.contains { $0.statusCode == 200 && $0.attempt == 2 && $0.success })
     }
