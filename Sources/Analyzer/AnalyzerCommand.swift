@@ -12,12 +12,14 @@ struct AnalyzerCommand: AsyncParsableCommand {
 
             Available now:
               analyzer validate FILE...   check that files hold valid canonical events
+              analyzer ingest FILE...     load NDJSON files (plain or gzip) into the SQLite store
               analyzer serve              receive events over HTTP (POST /v1/events)
               analyzer trace ID           one request across services as a waterfall
               analyzer services           the dependency graph with rates, errors and latencies
-
-            Coming with the Analyzer issue: incidents, diagnose.
+              analyzer incidents          incidents with ranked root causes, evidence and actions
+              analyzer diagnose ID        why one request failed or was slow (--ai for an LLM hypothesis)
+              analyzer eval               root-cause accuracy on generated, labelled fault scenarios
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Trace.self, Services.self, Serve.self])
+        subcommands: [Validate.self, Ingest.self, Trace.self, Services.self, Incidents.self, Diagnose.self, Eval.self, Serve.self])
 }

@@ -57,9 +57,10 @@ enum EventStoreSchema {
             // new file is created with it; on an existing file the pragma changes nothing.
             // Without it, deleted rows only become free pages and the file never shrinks.
             try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
-            // The writer's page cache holds the hot parts of five B-trees (table, unique event_id and
-            // four indexes, two of them on random IDs); SQLite's default 2 MB makes large ingests
-            // read pages back from the OS cache on every insert.
+            // The writer inserts into six B-trees per event (table, unique event_id, four indexes, two
+            // of them on random IDs): with SQLite's default 2 MB cache it re-reads their pages from the
+            // OS on every batch. 64 MB (an upper bound, allocated as used) measured 10-15% less CPU per
+            // event on a 1M-event ingest.
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         return configuration

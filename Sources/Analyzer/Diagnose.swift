@@ -1,0 +1,78 @@
+import AnalyzerCore
+import ArgumentParser
+import Foundation
+import ServiceLog
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `analyzer diagnose ID`: which service broke this request, how, and what to do.
+struct Diagnose: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain why one request failed or was slow: root cause, evidence, actions.",
+        discussion: """
+            Uses the incident the request belongs to (ranked over every affected request) or, when there is \
+            none, the request's own trace. Works offline; with --ai an OpenAI-compatible endpoint phrases \
+            a hypothesis from the built-in analysis (OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL), with \
+            secrets redacted before anything leaves the host, and the built-in answer is kept on any failure.
+
+            JSON (--json): correlation_id, hypothesis, recommended_actions, confidence, affected_services, \
+            root_cause {service, kind}, source (builtin or llm), evidence, fallback_reason.
+
+            Example:
+              analyzer diagnose 5fd5ccb3-d4ae-8ccc-cb6c-dfe96785de2e --store analyzer.sqlite
+            """)
+
+    @Argument(help: "Correlation ID or 32-hex trace ID of the request.")
+    var id: String
+
+    @Option(help: "SQLite store to read.")
+    var store = "analyzer.sqlite"
+
+    @Flag(help: "Ask the configured LLM for a hypothesis (falls back to the built-in analysis).")
+    var ai = false
+
+    @Flag(help: "Print the diagnosis as JSON.")
+    var json = false
+
+    @Flag(help: "No colors, even on a terminal.")
+    var noColor = false
+
+    func run() async throws {
+        let eventStore = try openStore(store)
+        guard let trace = try await Correlator(store: eventStore).trace(id: id) else {
+            throw ValidationError("no events with correlation or trace ID '\(id)' in \(store)")
+        }
+        // Baselines come from everyone's events around the request.
+        let context = try await eventStore.events(matching: EventQuery(
+            from: Timestamp(microsecondsSinceEpoch: trace.start - 15 * 60_000_000),
+            until: Timestamp(microsecondsSinceEpoch: trace.end + 5 * 60_000_000)))
+        let observations = Observations(events: context)
+        var diagnosis = BuiltinDiagnoser().diagnose(trace, context: observations)
+        if ai {
+            diagnosis = await aiDiagnosis(builtin: diagnosis, trace: trace, observations: observations)
+        }
+        if json {
+            print(try jsonText(diagnosis))
+        } else {
+            let color = !noColor && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            print(IncidentRenderer(style: TerminalStyle(enabled: color)).render(diagnosis))
+        }
+    }
+
+    func aiDiagnosis(builtin: Diagnosis, trace: RequestTrace, observations: Observations) async -> Diagnosis {
+        let configuration: LLMConfiguration?
+        do {
+            configuration = try LLMConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+        } catch {
+            var fallback = builtin
+            fallback.fallbackReason = "AI unavailable: \(error)"
+            return fallback
+        }
+        if !json { FileHandle.standardError.write(Data("asking the AI for a hypothesis…\n".utf8)) }
+        let templates = IncidentAnalyzer().incidents(in: observations).first?.errorTemplates ?? []
+        return await AIDiagnoser(configuration: configuration).diagnose(
+            builtin: builtin, trace: trace, templates: templates, knownServices: observations.services.union(trace.services))
+    }
+}

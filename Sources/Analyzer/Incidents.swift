@@ -1,0 +1,56 @@
+import AnalyzerCore
+import ArgumentParser
+import Foundation
+import ServiceLog
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `analyzer incidents`: windows where user-facing requests failed or slowed, with root causes.
+struct Incidents: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List incidents with their ranked root causes, evidence and what to do.",
+        discussion: """
+            An incident is a window in which requests of entry (user-facing) services failed or slowed \
+            beyond their baseline. For each one the analyzer ranks the services whose own behaviour changed \
+            (self time, own errors, refused connections, silence, memory, CPU, pools), names the likeliest \
+            root cause and its kind, and groups the error messages into templates.
+
+            JSON (--json) is an array of objects with: id, start, end, root_cause {service, kind, confidence}, \
+            candidates [{service, score, kind, evidence}], affected_services, correlation_ids, entry_services, \
+            affected_requests, total_requests, error_templates.
+
+            Example:
+              analyzer incidents --store analyzer.sqlite --since 1h
+            """)
+
+    @Option(help: "SQLite store to read.")
+    var store = "analyzer.sqlite"
+
+    @Option(help: "Only events at or after this time (RFC 3339, or a duration ago such as 1h).")
+    var since: TimeBound?
+
+    @Option(help: "Only events before this time.")
+    var until: TimeBound?
+
+    @Flag(help: "Print incidents as JSON.")
+    var json = false
+
+    @Flag(help: "No colors, even on a terminal.")
+    var noColor = false
+
+    func run() async throws {
+        let eventStore = try openStore(store)
+        let events = try await eventStore.events(matching: EventQuery(from: since?.timestamp, until: until?.timestamp))
+        let observations = Observations(events: events)
+        let incidents = IncidentAnalyzer().incidents(in: observations)
+        if json {
+            print(try jsonText(incidents))
+            return
+        }
+        let range = events.isEmpty ? "(no events)" : "in \(events.count) events from \(observations.services.count) services, \(Timestamp(microsecondsSinceEpoch: observations.first)) → \(Timestamp(microsecondsSinceEpoch: observations.last))"
+        let color = !noColor && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        print(IncidentRenderer(style: TerminalStyle(enabled: color)).render(incidents, storeSummary: range))
+    }
+}

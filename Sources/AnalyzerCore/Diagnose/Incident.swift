@@ -1,0 +1,110 @@
+import ServiceLog
+
+/// A window in which user-facing requests failed or slowed beyond their baseline, with its ranked
+/// root-cause candidates — the JSON contract of `analyzer incidents --json` (keys: `id`, `start`,
+/// `end`, `root_cause` {`service`, `kind`, `confidence`}, `candidates` [{`service`, `score`}],
+/// `affected_services`, `correlation_ids`).
+public struct Incident: Sendable, Hashable, Codable, Identifiable {
+    /// A ranked candidate for the root cause, with its evidence.
+    public struct Candidate: Sendable, Hashable, Codable {
+        public var service: String
+        /// Higher is more likely; comparable within one incident.
+        public var score: Double
+        public var kind: FaultKind
+        public var evidence: [Evidence]
+
+        public init(service: String, score: Double, kind: FaultKind, evidence: [Evidence]) {
+            self.service = service
+            self.score = score
+            self.kind = kind
+            self.evidence = evidence
+        }
+    }
+
+    /// The best candidate, with how sure the analysis is.
+    public struct RootCause: Sendable, Hashable, Codable {
+        public var service: String
+        public var kind: FaultKind
+        /// 0...1: how far the best candidate stands above the others and how strong its evidence is.
+        public var confidence: Double
+
+        public init(service: String, kind: FaultKind, confidence: Double) {
+            self.service = service
+            self.kind = kind
+            self.confidence = confidence
+        }
+    }
+
+    /// Stable for the same data: derived from the start time and the entry services.
+    public var id: String
+    /// RFC 3339.
+    public var start: String
+    public var end: String
+    public var rootCause: RootCause
+    /// Best first.
+    public var candidates: [Candidate]
+    public var affectedServices: [String]
+    /// A sample of the affected requests.
+    public var correlationIDs: [String]
+    /// The entry services whose requests failed or slowed.
+    public var entryServices: [String]
+    /// How many user-facing requests were affected, and how many there were in the window.
+    public var affectedRequests: Int
+    public var totalRequests: Int
+    /// Error messages grouped into templates, most frequent first.
+    public var errorTemplates: [ErrorTemplateCount]
+
+    public init(
+        id: String, start: String, end: String, rootCause: RootCause, candidates: [Candidate], affectedServices: [String],
+        correlationIDs: [String], entryServices: [String], affectedRequests: Int, totalRequests: Int, errorTemplates: [ErrorTemplateCount]
+    ) {
+        self.id = id
+        self.start = start
+        self.end = end
+        self.rootCause = rootCause
+        self.candidates = candidates
+        self.affectedServices = affectedServices
+        self.correlationIDs = correlationIDs
+        self.entryServices = entryServices
+        self.affectedRequests = affectedRequests
+        self.totalRequests = totalRequests
+        self.errorTemplates = errorTemplates
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, start, end, candidates
+        case rootCause = "root_cause"
+        case affectedServices = "affected_services"
+        case correlationIDs = "correlation_ids"
+        case entryServices = "entry_services"
+        case affectedRequests = "affected_requests"
+        case totalRequests = "total_requests"
+        case errorTemplates = "error_templates"
+    }
+}
+
+/// One error template with how often it was seen in the incident, and whether it is new.
+public struct ErrorTemplateCount: Sendable, Hashable, Codable {
+    /// The service that wrote the messages.
+    public var service: String
+    /// The message with its variable parts replaced by `<*>`.
+    public var template: String
+    public var count: Int
+    /// Never seen before the incident started.
+    public var isNew: Bool
+    /// One real message of the template.
+    public var example: String
+
+    public init(service: String, template: String, count: Int, isNew: Bool, example: String) {
+        self.service = service
+        self.template = template
+        self.count = count
+        self.isNew = isNew
+        self.example = example
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case service, template, count, example
+        case isNew = "is_new"
+    }
+}
