@@ -70,7 +70,7 @@ struct Diagnose: AsyncParsableCommand {
             fallback.fallbackReason = "AI unavailable: \(error)"
             return fallback
         }
-        if !json { FileHandle.standardError.write(Data("asking the AI for a hypothesis…\n".utf8)) }
+        if configuration != nil { FileHandle.standardError.write(Data("asking the AI for a hypothesis…\n".utf8)) }
         let templates = IncidentAnalyzer().incidents(in: observations).first?.errorTemplates ?? []
         return await AIDiagnoser(configuration: configuration).diagnose(
             builtin: builtin, trace: trace, templates: templates, knownServices: observations.services.union(trace.services))

@@ -10,6 +10,7 @@ public enum NDJSONReadError: Error, Sendable, Hashable, CustomStringConvertible 
     /// being written).
     case gzip(file: String, GzipError)
 
+    /// `FILE: what went wrong`, for an error message.
     public var description: String {
         switch self {
         case .cannotOpen(let file, let reason): "\(file): cannot open: \(reason)"

@@ -72,7 +72,9 @@ enum EventStoreSchema {
         // GRDB sets `synchronous = NORMAL` with WAL: commits are then not fsynced, and a power cut can
         // lose the last transactions. The ingest endpoint acknowledges a batch as soon as `insert`
         // returns and the shipper then drops it, so a commit must reach the disk first: FULL fsyncs the
-        // WAL on every commit (once per batch, not per event).
+        // WAL on every commit (once per batch, not per event). Measured on 300k-event ingests in batches
+        // of 1,000: no difference from NORMAL within the noise of this machine; the B-tree work of the
+        // two random-key indexes is the bottleneck, not the fsync.
         try db.execute(sql: "PRAGMA synchronous = FULL")
     }
 }

@@ -43,7 +43,8 @@ extension SQLiteEventStore {
         return deleted
     }
 
-    /// Runs `deleteChunk` in its own transaction until it deletes fewer rows than asked for.
+    /// Runs `deleteChunk` (given the most rows it may delete), each run in its own transaction, until
+    /// a run deletes nothing.
     private func deleteInChunks(_ deleteChunk: @escaping @Sendable (Database, Int) throws -> Int) async throws -> Int {
         var total = 0
         while true {

@@ -9,6 +9,10 @@ import W3CTraceContext
 /// attribute survives; a few fields are copied into indexed columns for the queries the analyzer runs
 /// (by request, by trace, by service and time). Inserting is durable when it returns (see
 /// ``EventStoreSchema/applyDurability(_:)``).
+///
+/// Where insert time goes: SQLite's B-tree work, not Swift. The indexes on `correlation_id` and
+/// `trace_id` are keyed by random IDs, so each distinct request in a batch dirties a page of each, which
+/// is written to the WAL and again at checkpoint; the other indexes grow at their end.
 public final class SQLiteEventStore: EventStore {
     /// Sendable: GRDB serializes every access to its connections.
     let pool: DatabasePool
