@@ -114,3 +114,12 @@ import W3CTraceContext
 extension Event: CustomTestStringConvertible {
     public var testDescription: String { eventType.rawValue }
 }
+
+@Suite struct FieldNameTests {
+    @Test func theFastReservedCheckAgreesWithTheSet() {
+        for name in FieldName.reserved { #expect(FieldName.isReserved(name), "\(name)") }
+        for name in ["region", "cart_items", "Service", "services", "trace", "span", "", "levels", "metadata.service", "user", "status"] {
+            #expect(!FieldName.isReserved(name), "\(name)")
+        }
+    }
+}

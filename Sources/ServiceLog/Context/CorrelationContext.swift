@@ -35,38 +35,51 @@ public struct CorrelationContext: Sendable, Hashable {
     }
 
     /// The context of the task that is running now, if it runs inside a request.
+    ///
+    /// Read on every log call, so it comes from a task-local of its own (one lookup) rather than from
+    /// `ServiceContext` (a lookup, a dictionary probe and a dynamic cast); ``withCurrent(isolation:_:)``
+    /// writes both, and only it writes either, so they agree.
     public static var current: CorrelationContext? {
-        ServiceContext.current?[CorrelationContextKey.self]
+        CorrelationContext.bound
     }
 
-    /// Runs `operation` with this context as the current one (for it and every child task).
+    @TaskLocal static var bound: CorrelationContext?
+
+    /// Runs `operation` with this context as the current one (for it and every child task). The context
+    /// is also stored in `ServiceContext.current` (see ``ServiceContext/correlationContext``), where
+    /// instrumentation built on swift-distributed-tracing can read it.
     public func withCurrent<T>(
         isolation: isolated (any Actor)? = #isolation,
         _ operation: () async throws -> T
     ) async rethrows -> T {
         var context = ServiceContext.current ?? .topLevel
         context[CorrelationContextKey.self] = self
-        return try await ServiceContext.withValue(context, isolation: isolation, operation: operation)
+        return try await ServiceContext.withValue(context, isolation: isolation) {
+            try await CorrelationContext.$bound.withValue(self, operation: operation, isolation: isolation)
+        }
     }
 
     /// Synchronous variant of ``withCurrent(isolation:_:)``.
     public func withCurrent<T>(_ operation: () throws -> T) rethrows -> T {
         var context = ServiceContext.current ?? .topLevel
         context[CorrelationContextKey.self] = self
-        return try ServiceContext.withValue(context, operation: operation)
+        return try ServiceContext.withValue(context) {
+            try CorrelationContext.$bound.withValue(self, operation: operation)
+        }
     }
 }
 
-/// The `ServiceContext` key under which the request context is stored.
-public enum CorrelationContextKey: ServiceContextKey {
+/// The `ServiceContext` key under which the request context is stored. Internal: only
+/// ``CorrelationContext/withCurrent(isolation:_:)`` writes it, which keeps it in step with the fast task-local.
+enum CorrelationContextKey: ServiceContextKey {
     public typealias Value = CorrelationContext
-    public static var nameOverride: String? { "servicelog-request" }
+    static var nameOverride: String? { "servicelog-request" }
 }
 
 extension ServiceContext {
-    /// The ServiceLog request context stored in this service context, if any.
+    /// The ServiceLog request context stored in this service context, if any (set it with
+    /// ``CorrelationContext/withCurrent(isolation:_:)``).
     public var correlationContext: CorrelationContext? {
-        get { self[CorrelationContextKey.self] }
-        set { self[CorrelationContextKey.self] = newValue }
+        self[CorrelationContextKey.self]
     }
 }

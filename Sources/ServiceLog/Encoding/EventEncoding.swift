@@ -135,7 +135,7 @@ public enum EventEncoding {
     /// The key a free-form field is written under: reserved names get the `metadata.` prefix.
     @inline(__always)
     public static func attributeKey(_ key: String) -> String {
-        FieldName.reserved.contains(key) ? FieldName.collisionPrefix + key : key
+        FieldName.isReserved(key) ? FieldName.collisionPrefix + key : key
     }
 }
 

@@ -7,16 +7,18 @@ public enum JSONWriter {
     /// The marker appended to a string cut at the size limit.
     public static let truncationMarker = "…[truncated "
 
-    /// `escapeClass[b]`: 0 = copy as is, 1 = short escape, 2 = `\u00XX`.
+    /// Whether a byte must be escaped inside a JSON string (control characters, quote, backslash).
+    /// Arithmetic rather than a lookup table: no global to initialise or retain on the hot path.
+    @inline(__always)
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C
+    }
 
-    static let escapeClass: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 256)
-        for b in 0..<0x20 { table[b] = 2 }
-        for b in [0x08, 0x09, 0x0A, 0x0C, 0x0D, 0x22, 0x5C] { table[b] = 1 }
-        return table
-    }()
-
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// The lowercase hex digit of a nibble.
+    @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? 48 &+ nibble : 87 &+ nibble
+    }
 
     /// Writes `"text"` with JSON escaping. A string longer than `limit` UTF-8 bytes is cut at a character
     /// boundary and `…[truncated N bytes]` is appended.
@@ -61,33 +63,30 @@ public enum JSONWriter {
     /// Copies runs of plain bytes with one `memcpy` each and escapes the rest.
     @inline(__always)
     static func writeEscapedBody(_ bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
-        escapeClass.withUnsafeBufferPointer { table in
-            var runStart = 0
-            var index = 0
-            let count = bytes.count
-            while index < count {
-                let byte = bytes[index]
-                let kind = table[Int(byte)]
-                if kind == 0 {
-                    index &+= 1
-                    continue
-                }
-                if index > runStart {
-                    out.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
-                }
-                writeEscape(byte, kind: kind, into: &out)
+        var runStart = 0
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if !needsEscape(byte) {
                 index &+= 1
-                runStart = index
+                continue
             }
-            if count > runStart {
-                out.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<count]))
+            if index > runStart {
+                out.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
             }
+            writeEscape(byte, into: &out)
+            index &+= 1
+            runStart = index
+        }
+        if count > runStart {
+            out.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<count]))
         }
     }
 
-
-    static func writeEscape(_ byte: UInt8, kind: UInt8, into out: inout OutputBuffer) {
-        if kind == 1 {
+    static func writeEscape(_ byte: UInt8, into out: inout OutputBuffer) {
+        let short = byte == 0x08 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D || byte == 0x22 || byte == 0x5C
+        if short {
             let short: UInt8
             switch byte {
             case 0x08: short = UInt8(ascii: "b")
@@ -107,8 +106,8 @@ public enum JSONWriter {
                 p[1] = UInt8(ascii: "u")
                 p[2] = UInt8(ascii: "0")
                 p[3] = UInt8(ascii: "0")
-                p[4] = hexDigits[Int(byte >> 4)]
-                p[5] = hexDigits[Int(byte & 0xF)]
+                p[4] = hexDigit(byte >> 4)
+                p[5] = hexDigit(byte & 0xF)
             }
         }
     }
@@ -189,12 +188,10 @@ public enum JSONWriter {
         let count = bytes.count
         out.appendUnsafe(count: count * 2 + 2) { p in
             p[0] = UInt8(ascii: "\"")
-            hexDigits.withUnsafeBufferPointer { hex in
-                for i in 0..<count {
-                    let b = bytes[i]
-                    p[1 + 2 * i] = hex[Int(b >> 4)]
-                    p[2 + 2 * i] = hex[Int(b & 0xF)]
-                }
+            for i in 0..<count {
+                let b = bytes[i]
+                p[1 + 2 * i] = hexDigit(b >> 4)
+                p[2 + 2 * i] = hexDigit(b & 0xF)
             }
             p[count * 2 + 1] = UInt8(ascii: "\"")
         }

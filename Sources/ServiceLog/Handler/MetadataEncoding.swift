@@ -4,9 +4,19 @@ import Logging
 /// reserved names out of the way.
 enum MetadataEncoding {
     /// Writes each entry as `,"key":value`. Keys that are reserved get the `metadata.` prefix.
-    static func write(_ metadata: Logger.Metadata, redaction: Redaction, limits: EncodingLimits, into out: inout OutputBuffer) {
+    static func write(_ metadata: Logger.Metadata, redaction: Redaction, stringLimit: Int, maxNesting: Int, into out: inout OutputBuffer) {
+        let limits = EncodingLimits(maxStringBytes: stringLimit, maxNesting: maxNesting)
         for (key, value) in metadata {
-            JSONWriter.writeKey(EventEncoding.attributeKey(key), into: &out)
+            out.append(UInt8(ascii: ","))
+            if FieldName.isReserved(key) {
+                out.append(UInt8(ascii: "\""))
+                JSONWriter.writeEscapedBody(FieldName.collisionPrefix, into: &out)
+                JSONWriter.writeEscapedBody(key, into: &out)
+                out.append(UInt8(ascii: "\""))
+            } else {
+                JSONWriter.writeString(key, limit: 256, into: &out)
+            }
+            out.append(UInt8(ascii: ":"))
             if redaction.isSecret(key) {
                 JSONWriter.writeString(Redaction.replacement, into: &out)
             } else {

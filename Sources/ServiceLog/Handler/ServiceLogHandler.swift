@@ -14,9 +14,26 @@ public struct ServiceLogHandler: LogHandler {
     final class Core: Sendable {
         let configuration: ServiceLogConfiguration
         let writer: LineWriter
+        // Unpacked once, so that the hot path reads fields instead of copying the configuration
+        // (a struct of strings and arrays: one retain and release each per copy).
+        let service: String
+        let host: String?
+        let instance: String?
+        let redaction: Redaction
+        let limits: EncodingLimits
+        let includesEventID: Bool
+        let includesSource: Bool
+
         init(configuration: ServiceLogConfiguration, writer: LineWriter) {
             self.configuration = configuration
             self.writer = writer
+            service = configuration.service
+            host = configuration.host
+            instance = configuration.instance
+            redaction = configuration.redaction
+            limits = configuration.limits
+            includesEventID = configuration.includesEventID
+            includesSource = configuration.includesSource
         }
     }
 
@@ -76,22 +93,22 @@ public struct ServiceLogHandler: LogHandler {
         level: Logger.Level, payload: EventPayload, message: String?, metadata callMetadata: Logger.Metadata?,
         source: String? = nil, timestamp: Timestamp = .now(), context: CorrelationContext? = CorrelationContext.current
     ) {
-        let configuration = core.configuration
+        let core = self.core
         let providerMetadata = metadataProvider?.get()
         let metadata = mergedMetadata(call: callMetadata, provided: providerMetadata)
-        let source = configuration.includesSource ? (source ?? label) : nil
+        let source = core.includesSource ? (source ?? label) : nil
         core.writer.append { out in
             let start = out.byteCount
             Self.encode(
                 level: level, payload: payload, message: message, metadata: metadata, source: source,
-                timestamp: timestamp, context: context, configuration: configuration,
-                stringLimit: configuration.limits.maxStringBytes, withMetadata: true, into: &out)
-            if out.byteCount - start > configuration.limits.maxLineBytes {
+                timestamp: timestamp, context: context, core: core, stringLimit: core.limits.maxStringBytes,
+                withMetadata: true, into: &out)
+            if out.byteCount - start > core.limits.maxLineBytes {
                 out.truncate(to: start)
                 Self.encode(
                     level: level, payload: payload, message: message, metadata: metadata, source: source,
-                    timestamp: timestamp, context: context, configuration: configuration,
-                    stringLimit: configuration.limits.fallbackStringBytes, withMetadata: false, into: &out)
+                    timestamp: timestamp, context: context, core: core, stringLimit: core.limits.fallbackStringBytes,
+                    withMetadata: false, into: &out)
                 out.truncate(to: out.byteCount - 1)
                 out.append(ascii: ",\"line_truncated\":true}")
             }
@@ -114,17 +131,16 @@ public struct ServiceLogHandler: LogHandler {
 
     static func encode(
         level: Logger.Level, payload: EventPayload, message: String?, metadata: Logger.Metadata, source: String?,
-        timestamp: Timestamp, context: CorrelationContext?, configuration: ServiceLogConfiguration, stringLimit: Int,
+        timestamp: Timestamp, context: CorrelationContext?, core: Core, stringLimit: Int,
         withMetadata: Bool, into out: inout OutputBuffer
     ) {
-        EventEncoding.writeHeader(
-            timestamp: timestamp, level: level, service: configuration.service, eventType: payload.eventType, into: &out)
-        if configuration.includesEventID {
+        EventEncoding.writeHeader(timestamp: timestamp, level: level, service: core.service, eventType: payload.eventType, into: &out)
+        if core.includesEventID {
             out.append(ascii: ",\"event_id\":")
             IDGenerator.writeEventID(into: &out)
         }
-        EventEncoding.writeOptional(",\"host\":", configuration.host, limit: 256, into: &out)
-        EventEncoding.writeOptional(",\"instance\":", configuration.instance, limit: 256, into: &out)
+        EventEncoding.writeOptional(",\"host\":", core.host, limit: 256, into: &out)
+        EventEncoding.writeOptional(",\"instance\":", core.instance, limit: 256, into: &out)
         EventEncoding.writeOptional(",\"source\":", source, limit: 256, into: &out)
         if let message, !(message.isEmpty && payload.allowsEmptyMessage) {
             out.append(ascii: ",\"message\":")
@@ -138,8 +154,7 @@ public struct ServiceLogHandler: LogHandler {
         EventEncoding.writePayload(payload, stringLimit: stringLimit, into: &out)
         if withMetadata && !metadata.isEmpty {
             MetadataEncoding.write(
-                metadata, redaction: configuration.redaction,
-                limits: EncodingLimits(maxStringBytes: stringLimit, maxNesting: configuration.limits.maxNesting), into: &out)
+                metadata, redaction: core.redaction, stringLimit: stringLimit, maxNesting: core.limits.maxNesting, into: &out)
         }
         out.append(UInt8(ascii: "}"))
     }

@@ -38,6 +38,27 @@ public enum FieldName {
         error, attempt, errorType, stack, memoryMB, cpuPercent, threads, openFDs,
     ]
 
+    /// Whether `key` is reserved. Runs on every metadata key of every event, so it compares against
+    /// the few names of the key's length instead of hashing it.
+    public static func isReserved(_ key: String) -> Bool {
+        switch key.utf8.count {
+        case 5: key == level || key == error || key == stack
+        case 6: key == method || key == source
+        case 7: key == service || key == message || key == user_id_ || key == success || key == attempt || key == threads || key == span_id_
+        case 4: key == host
+        case 8: key == instance || key == endpoint || key == event_id_ || key == trace_id_ || key == open_fds_
+        case 9: key == timestamp || key == memory_mb_
+        case 10: key == eventType || key == errorType
+        case 11: key == statusCode || key == durationMS || key == traceFlags || key == cpuPercent
+        case 14: key == correlationID || key == parentSpanID || key == targetService
+        default: false
+        }
+    }
+
+    // Names whose Swift identifiers above differ from their length group's spelling.
+    private static let user_id_ = userID, span_id_ = spanID, event_id_ = eventID, trace_id_ = traceID
+    private static let open_fds_ = openFDs, memory_mb_ = memoryMB
+
     /// The prefix a colliding metadata key is written under.
     public static let collisionPrefix = "metadata."
 }

@@ -187,8 +187,12 @@ public final class LineWriter: Sendable {
                     text.withUTF8 { deliver(UnsafeRawBufferPointer($0), countingLosses: false) }
                 }
                 batch.withBytes { deliver($0, countingLosses: true) }
+                let wasSmall = batch.byteCount < 64 * 1024
                 batch.removeAll()
                 state.withLock { $0.writing = false }
+                // A fast output would otherwise have the writer take the lock again at once, and
+                // producers would meet it there on every line: let a small batch's successor build up.
+                if wasSmall && lingerMicroseconds > 0 { usleep(lingerMicroseconds) }
             }
         }
     }
