@@ -27,23 +27,16 @@ struct Diagnose: AsyncParsableCommand {
     @Argument(help: "Correlation ID or 32-hex trace ID of the request.")
     var id: String
 
-    @Option(help: "SQLite store to read.")
-    var store = "analyzer.sqlite"
+    @OptionGroup var options: ReadOptions
 
     @Flag(help: "Ask the configured LLM for a hypothesis (falls back to the built-in analysis).")
     var ai = false
 
-    @Flag(help: "Print the diagnosis as JSON.")
-    var json = false
 
-    @Flag(help: "No colors, even on a terminal.")
-    var noColor = false
 
     func run() async throws {
-        let eventStore = try openStore(store)
-        guard let trace = try await Correlator(store: eventStore).trace(id: id) else {
-            throw ValidationError("no events with correlation or trace ID '\(id)' in \(store)")
-        }
+        let eventStore = try options.openStore()
+        let trace = try await options.trace(id, in: eventStore)
         // Baselines come from everyone's events around the request.
         let context = try await eventStore.events(matching: EventQuery(
             from: Timestamp(microsecondsSinceEpoch: trace.start - 15 * 60_000_000),
@@ -53,11 +46,10 @@ struct Diagnose: AsyncParsableCommand {
         if ai {
             diagnosis = await aiDiagnosis(builtin: diagnosis, trace: trace, observations: observations)
         }
-        if json {
+        if options.json {
             print(try jsonText(diagnosis))
         } else {
-            let color = !noColor && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            print(IncidentRenderer(style: TerminalStyle(enabled: color)).render(diagnosis))
+            print(IncidentRenderer(style: options.style).render(diagnosis))
         }
     }
 

@@ -25,8 +25,7 @@ struct Incidents: AsyncParsableCommand {
               analyzer incidents --store analyzer.sqlite --since 1h
             """)
 
-    @Option(help: "SQLite store to read.")
-    var store = "analyzer.sqlite"
+    @OptionGroup var options: ReadOptions
 
     @Option(help: "Only events at or after this time (RFC 3339, or a duration ago such as 1h).")
     var since: TimeBound?
@@ -34,23 +33,18 @@ struct Incidents: AsyncParsableCommand {
     @Option(help: "Only events before this time.")
     var until: TimeBound?
 
-    @Flag(help: "Print incidents as JSON.")
-    var json = false
 
-    @Flag(help: "No colors, even on a terminal.")
-    var noColor = false
 
     func run() async throws {
-        let eventStore = try openStore(store)
+        let eventStore = try options.openStore()
         let events = try await eventStore.events(matching: EventQuery(from: since?.timestamp, until: until?.timestamp))
         let observations = Observations(events: events)
         let incidents = IncidentAnalyzer().incidents(in: observations)
-        if json {
+        if options.json {
             print(try jsonText(incidents))
             return
         }
         let range = events.isEmpty ? "(no events)" : "in \(events.count) events from \(observations.services.count) services, \(Timestamp(microsecondsSinceEpoch: observations.first)) → \(Timestamp(microsecondsSinceEpoch: observations.last))"
-        let color = !noColor && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        print(IncidentRenderer(style: TerminalStyle(enabled: color)).render(incidents, storeSummary: range))
+        print(IncidentRenderer(style: options.style).render(incidents, storeSummary: range))
     }
 }

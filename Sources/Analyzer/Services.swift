@@ -15,8 +15,7 @@ struct Services: AsyncParsableCommand {
               analyzer services --store analyzer.sqlite --since 15m
             """)
 
-    @Option(help: "SQLite store to read.")
-    var store = "analyzer.sqlite"
+    @OptionGroup var options: ReadOptions
 
     @Option(help: "Only events at or after this time (RFC 3339, or a duration ago such as 15m).")
     var since: TimeBound?
@@ -24,20 +23,18 @@ struct Services: AsyncParsableCommand {
     @Option(help: "Only events before this time.")
     var until: TimeBound?
 
-    @Flag(help: "Print the graph as JSON.")
-    var json = false
 
     func run() async throws {
-        let eventStore = try openStore(store)
+        let eventStore = try options.openStore()
         let events = try await eventStore.events(matching: EventQuery(
             from: since?.timestamp, until: until?.timestamp, eventTypes: [.requestEnd, .serviceCall, .requestStart, .log, .error, .resource]))
         let graph = ServiceGraph.build(from: events)
-        if json {
+        if options.json {
             print(try jsonText(graph))
             return
         }
         guard !graph.nodes.isEmpty else {
-            print("no events in \(store) for that window")
+            print("no events in \(options.store) for that window")
             return
         }
         func ms(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
