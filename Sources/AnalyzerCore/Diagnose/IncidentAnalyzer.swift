@@ -18,11 +18,21 @@ public struct IncidentAnalyzer: Sendable {
     }
 
     /// Incidents in the observations, most important first (most affected requests, then newest).
+    ///
+    /// A window in which no service's own behaviour changed and less than `unexplainedImpactFloor` of
+    /// the user requests were affected is dropped: it is the tail of normal variation, and paging
+    /// someone for it with "root cause: unknown" would teach them to ignore the tool.
     public func incidents(in observations: Observations) -> [Incident] {
-        detector.detect(observations).map { incident(for: $0, in: observations) }.sorted {
+        detector.detect(observations).map { incident(for: $0, in: observations) }.filter { incident in
+            !incident.candidates.isEmpty
+                || Double(incident.affectedRequests) >= unexplainedImpactFloor * Double(max(incident.totalRequests, 1))
+        }.sorted {
             ($0.affectedRequests, $0.start) > ($1.affectedRequests, $1.start)
         }
     }
+
+    /// The share of affected user requests above which an incident is reported even without a candidate.
+    public var unexplainedImpactFloor = 0.3
 
     /// Explains one detected window.
     public func incident(for window: IncidentDetector.Window, in observations: Observations) -> Incident {
