@@ -39,9 +39,26 @@ struct Eval: ParsableCommand {
     @Option(help: "Only scenarios whose name contains this text.")
     var only: String?
 
+    @Option(help: "Stretch each scenario to this many minutes (the fault keeps its relative position); for load tests with --dump.")
+    var durationMinutes: Double?
+
+    @Option(help: "User requests per second (default: the suite's 3.5-5.5).")
+    var rate: Double?
+
     func run() throws {
         let specs = ScenarioGenerator.plan(seed: seed, scenariosPerKind: perKind, includeControls: controls)
             .filter { only == nil || $0.name.contains(only!) }
+            .map { spec in
+                var spec = spec
+                if let minutes = durationMinutes {
+                    let scale = minutes * 60 / spec.durationSeconds
+                    spec.durationSeconds = minutes * 60
+                    spec.fault?.startSecond *= scale
+                    spec.fault?.durationSeconds *= scale
+                }
+                if let rate { spec.requestsPerSecond = rate }
+                return spec
+            }
         if let dump { try FileManager.default.createDirectory(atPath: dump, withIntermediateDirectories: true) }
         let evaluation = Evaluation()
         var outcomes: [Evaluation.Outcome] = []

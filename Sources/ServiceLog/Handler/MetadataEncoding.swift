@@ -60,6 +60,36 @@ enum MetadataEncoding {
         }
     }
 
+    /// The metadata with every `stringConvertible` value that is not a number, boolean or string
+    /// replaced by its description. Returns the same dictionary (no copy) when there is none.
+    static func resolvingDescriptions(_ metadata: Logger.Metadata) -> Logger.Metadata {
+        guard metadata.values.contains(where: needsResolving) else { return metadata }
+        return metadata.mapValues(resolved)
+    }
+
+    private static func isPrimitive(_ value: any CustomStringConvertible & Sendable) -> Bool {
+        value is Int || value is Int64 || value is Int32 || value is UInt || value is UInt64 || value is UInt32
+            || value is Double || value is Float || value is Bool || value is String
+    }
+
+    private static func needsResolving(_ value: Logger.MetadataValue) -> Bool {
+        switch value {
+        case .string: false
+        case .stringConvertible(let convertible): !isPrimitive(convertible)
+        case .array(let items): items.contains(where: needsResolving)
+        case .dictionary(let fields): fields.values.contains(where: needsResolving)
+        }
+    }
+
+    private static func resolved(_ value: Logger.MetadataValue) -> Logger.MetadataValue {
+        switch value {
+        case .string: value
+        case .stringConvertible(let convertible): isPrimitive(convertible) ? value : .string(convertible.description)
+        case .array(let items): .array(items.map(resolved))
+        case .dictionary(let fields): .dictionary(fields.mapValues(resolved))
+        }
+    }
+
     /// Numbers and booleans stay JSON numbers and booleans; everything else is its description.
     static func writeConvertible(_ value: any CustomStringConvertible & Sendable, limit: Int, into out: inout OutputBuffer) {
         switch value {

@@ -1,7 +1,7 @@
 /// Decides which metadata keys hold secrets; their values are written as `"[REDACTED]"`.
 ///
-/// A key is secret when it contains one of the words, ignoring ASCII case (`X-Api-Key`, `db_password`,
-/// `authToken`). The check runs on every metadata key of every event, so it is a byte scan with no
+/// A key is secret when it contains one of the words, ignoring ASCII case and the separators `_` and
+/// `-` (so `api_key`, `X-Api-Key`, `apiKey`, `db_password`, `authToken`, `card-number` all match). The check runs on every metadata key of every event, so it is a byte scan with no
 /// allocation.
 public struct Redaction: Sendable, Hashable {
     /// The replacement written instead of a secret value.
@@ -11,17 +11,17 @@ public struct Redaction: Sendable, Hashable {
     public private(set) var words: [String]
     private var lowercasedWords: [[UInt8]]
 
-    /// The default list: password, passwd, authorization, token, secret, api_key, apikey, api-key,
-    /// card_number, cardnumber, cvv, cookie, private_key, credential.
+    /// The default list: password, passwd, passphrase, authorization, token, secret, api_key,
+    /// card_number, cvv, cookie, private_key, credential, session_id (separators and case ignored).
     public static let defaultWords = [
-        "password", "passwd", "authorization", "token", "secret", "api_key", "apikey", "api-key", "card_number",
-        "cardnumber", "cvv", "cookie", "private_key", "credential",
+        "password", "passwd", "passphrase", "authorization", "token", "secret", "api_key", "card_number", "cvv", "cookie",
+        "private_key", "credential", "session_id",
     ]
 
     /// A redaction that matches `words` (case-insensitive substrings of keys).
     public init(words: [String] = Redaction.defaultWords) {
         self.words = words.map { $0.lowercased() }
-        self.lowercasedWords = self.words.map { Array($0.utf8) }.filter { !$0.isEmpty }
+        self.lowercasedWords = self.words.map { Array($0.utf8).filter { !Redaction.isSeparator($0) } }.filter { !$0.isEmpty }
     }
 
     /// Redacts nothing.
@@ -39,19 +39,24 @@ public struct Redaction: Sendable, Hashable {
     private func matches(_ key: UnsafeRawBufferPointer) -> Bool {
         for word in lowercasedWords where word.count <= key.count {
             let first = word[0]
-            var start = 0
-            let last = key.count - word.count
-            while start <= last {
-                if lower(key[start]) == first {
-                    var offset = 1
-                    while offset < word.count, lower(key[start + offset]) == word[offset] { offset += 1 }
-                    if offset == word.count { return true }
+            for start in 0..<key.count where lower(key[start]) == first {
+                var position = start + 1
+                var matched = 1
+                while matched < word.count, position < key.count {
+                    let byte = key[position]
+                    position += 1
+                    if Redaction.isSeparator(byte) { continue }
+                    guard lower(byte) == word[matched] else { break }
+                    matched += 1
                 }
-                start += 1
+                if matched == word.count { return true }
             }
         }
         return false
     }
+
+    @inline(__always)
+    static func isSeparator(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") }
 
     @inline(__always)
     private func lower(_ byte: UInt8) -> UInt8 {

@@ -30,7 +30,8 @@ public struct ServiceLogConfiguration: Sendable {
         logLevel: Logger.Level = .info, redaction: Redaction = Redaction(), limits: EncodingLimits = EncodingLimits(),
         includesEventID: Bool = true, includesSource: Bool = false
     ) {
-        self.service = service
+        // An unset SERVICE_NAME must not make every line invalid (the format requires a non-empty service).
+        self.service = service.isEmpty ? "unknown-service" : service
         self.host = host
         self.instance = instance
         self.logLevel = logLevel

@@ -95,7 +95,8 @@ public struct ServiceLogHandler: LogHandler {
     ) {
         let core = self.core
         let providerMetadata = metadataProvider?.get()
-        let metadata = mergedMetadata(call: callMetadata, provided: providerMetadata)
+        // Arbitrary `description`s run here, not under the writer's lock: they may be slow or even log.
+        let metadata = MetadataEncoding.resolvingDescriptions(mergedMetadata(call: callMetadata, provided: providerMetadata))
         let source = core.includesSource ? (source ?? label) : nil
         core.writer.append { out in
             let start = out.byteCount
@@ -145,6 +146,8 @@ public struct ServiceLogHandler: LogHandler {
         if let message, !(message.isEmpty && payload.allowsEmptyMessage) {
             out.append(ascii: ",\"message\":")
             JSONWriter.writeString(message, limit: stringLimit, into: &out)
+        } else if message == nil && !payload.allowsEmptyMessage {
+            out.append(ascii: ",\"message\":\"\"")  // `log` and `error` events require one
         }
         if let context {
             EventEncoding.writeTrace(

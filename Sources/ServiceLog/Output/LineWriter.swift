@@ -29,6 +29,8 @@ public final class LineWriter: Sendable {
         var writing = false
         var closed = false
         var totalLines = 0
+        /// Lines handed to the output (or counted lost) so far; `flush` waits for its target.
+        var deliveredLines = 0
     }
 
     private let state: Mutex<State>
@@ -80,7 +82,7 @@ public final class LineWriter: Sendable {
                 return true
             case .dropped: return false
             case .full:
-                wakeWriter()
+                // The writer is busy (it cannot be idle while lines are pending): just wait for room.
                 usleep(500)
             }
         }
@@ -121,10 +123,12 @@ public final class LineWriter: Sendable {
     public var unreportedLosses: Int { state.withLock { $0.droppedEvents + $0.lostEvents } }
 
     /// Blocks until every line appended before the call has been handed to the output, then flushes it.
+    /// Lines appended meanwhile by other threads do not delay it.
     public func flush() {
+        let target = state.withLock { $0.totalLines }
         while true {
             let done = state.withLock { state -> Bool in
-                if state.pending.isEmpty && !state.writing { return true }
+                if state.deliveredLines >= target || state.closed && state.pending.isEmpty && !state.writing { return true }
                 if state.writerIdle {
                     state.writerIdle = false
                     wake.signal()
@@ -155,7 +159,7 @@ public final class LineWriter: Sendable {
         }
     }
 
-    private enum Step { case sleep, exit, write(losses: Int, reason: String) }
+    private enum Step { case sleep, exit, write(losses: Int, reason: String, through: Int) }
 
     private func run() {
         var batch = OutputBuffer(capacity: 64 * 1024)
@@ -172,7 +176,7 @@ public final class LineWriter: Sendable {
                 state.droppedEvents = 0
                 state.lostEvents = 0
                 state.writing = true
-                return .write(losses: losses, reason: reason)
+                return .write(losses: losses, reason: reason, through: state.totalLines)
             }
             switch step {
             case .exit:
@@ -181,7 +185,7 @@ public final class LineWriter: Sendable {
             case .sleep:
                 wake.wait()
                 if lingerMicroseconds > 0 { usleep(lingerMicroseconds) }
-            case .write(let losses, let reason):
+            case .write(let losses, let reason, let through):
                 if losses > 0, let report = reportLoss(losses, reason) {
                     var text = report + "\n"
                     text.withUTF8 { deliver(UnsafeRawBufferPointer($0), countingLosses: false) }
@@ -189,7 +193,10 @@ public final class LineWriter: Sendable {
                 batch.withBytes { deliver($0, countingLosses: true) }
                 let wasSmall = batch.byteCount < 64 * 1024
                 batch.removeAll()
-                state.withLock { $0.writing = false }
+                state.withLock {
+                    $0.writing = false
+                    $0.deliveredLines = max($0.deliveredLines, through)
+                }
                 // A fast output would otherwise have the writer take the lock again at once, and
                 // producers would meet it there on every line: let a small batch's successor build up.
                 if wasSmall && lingerMicroseconds > 0 { usleep(lingerMicroseconds) }
@@ -203,11 +210,15 @@ public final class LineWriter: Sendable {
         guard !lines.isEmpty else { return }
         var delayMicroseconds: UInt32 = 50_000
         var waited: UInt64 = 0
+        var offset = 0
         while true {
             do {
-                try output.write(lines)
+                try output.write(UnsafeRawBufferPointer(rebasing: lines[offset...]))
                 return
             } catch {
+                // Resume after what was written: a retry must not repeat or split a line.
+                offset = min(lines.count, offset + error.bytesWritten)
+                if offset == lines.count { return }
                 if error.isRetryable && waited < 60_000_000 {
                     if waited == 0 { writeDiagnostic("\(error); retrying") }
                     usleep(delayMicroseconds)
@@ -215,7 +226,8 @@ public final class LineWriter: Sendable {
                     delayMicroseconds = min(delayMicroseconds * 2, 1_000_000)
                     continue
                 }
-                let count = lines.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                let rest = UnsafeRawBufferPointer(rebasing: lines[offset...])
+                let count = rest.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
                 writeDiagnostic("\(error); \(count) events lost")
                 // A failed loss report is not itself counted: that would loop on a dead output.
                 guard countingLosses else { return }

@@ -21,10 +21,14 @@ public struct LogOutputError: Error, Sendable, Hashable, CustomStringConvertible
     public var message: String
     /// Whether retrying the same write later can succeed.
     public var isRetryable: Bool
+    /// How many bytes of the chunk were written before the failure: a retry resumes after them, so a
+    /// short write followed by an error never duplicates or splits a line.
+    public var bytesWritten: Int
 
-    public init(message: String, isRetryable: Bool) {
+    public init(message: String, isRetryable: Bool, bytesWritten: Int = 0) {
         self.message = message
         self.isRetryable = isRetryable
+        self.bytesWritten = bytesWritten
     }
 
     public var description: String { message }
@@ -56,7 +60,9 @@ func writeFully(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, operation: @autocl
                 _ = poll(&descriptor, 1, 100)
                 continue
             }
-            throw LogOutputError.errno(code, operation: operation())
+            var error = LogOutputError.errno(code, operation: operation())
+            error.bytesWritten = offset
+            throw error
         }
         offset += written
     }

@@ -61,6 +61,15 @@ public final class RotatingFileOutput: LogOutput {
     }
 
     private func rotate(_ state: inout State) throws(LogOutputError) {
+        // Someone deleted or moved the live file (a common reflex on a full disk): start a new one
+        // instead of shifting the history and failing on the rename.
+        if Self.inode(ofPath: path) != Self.inode(of: state.fd) {
+            let newFD = try Self.open(path)
+            close(state.fd)
+            state.fd = newFD
+            state.size = Self.size(of: newFD)
+            return
+        }
         unlink("\(path).\(maxFiles)")
         if maxFiles > 1 {
             for index in stride(from: maxFiles - 1, through: 1, by: -1) {
@@ -80,6 +89,17 @@ public final class RotatingFileOutput: LogOutput {
         let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         if fd < 0 { throw LogOutputError.errno(errno, operation: "open \(path)") }
         return fd
+    }
+
+    /// The inode at `path`, or 0 when nothing is there.
+    private static func inode(ofPath path: String) -> ino_t {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info.st_ino : 0
+    }
+
+    private static func inode(of fd: Int32) -> ino_t {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? info.st_ino : 0
     }
 
     private static func size(of fd: Int32) -> Int {

@@ -1,4 +1,5 @@
 import Logging
+import W3CTraceContext
 
 /// Makes an outgoing call as a client span: a child span of the current request, with headers that
 /// carry the context to the callee, and one `service_call` event per attempt (duration, status, error
@@ -27,11 +28,14 @@ public func withServiceCall<T>(
     statusCode: (T) -> Int,
     _ operation: (_ headers: [(name: String, value: String)]) async throws -> T
 ) async throws -> T {
-    let parent = CorrelationContext.current ?? CorrelationContext.newRoot()
+    // Outside a request, the call starts a trace of its own: no parent span that nobody writes.
+    let parent = CorrelationContext.current
+    let root = parent == nil ? CorrelationContext.newRoot() : nil
     let clock = ContinuousClock()
     var attempt = 1
     while true {
-        let span = parent.childSpan()
+        let span = parent?.childSpan() ?? CorrelationContext(correlationID: root!.correlationID, trace: TraceContext(
+            traceID: root!.trace.traceID, spanID: .random(), flags: root!.trace.flags, state: root!.trace.state))
         let headers = TraceHeaders.inject(span)
         let attemptNumber: Int? = retry.maxAttempts > 1 ? attempt : nil
         let start = clock.now
