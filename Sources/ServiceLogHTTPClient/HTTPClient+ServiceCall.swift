@@ -11,8 +11,10 @@ public struct ServiceResponse: Sendable {
     public var status: HTTPResponseStatus
     /// The response headers.
     public var headers: HTTPHeaders
-    /// The whole body (bounded by `maxBodyBytes` of the call).
+    /// The body, cut at the call's `maxBodyBytes` (see ``bodyTruncated``).
     public var body: ByteBuffer
+    /// Whether the body was longer than `maxBodyBytes` and was cut.
+    public var bodyTruncated: Bool = false
 
     /// The body as UTF-8 text.
     public var text: String { String(buffer: body) }
@@ -23,8 +25,8 @@ extension HTTPClient {
     /// writes one `service_call` event per attempt with duration, status and an exactly classified error
     /// (timeout, connection refused or reset, cancelled), and retries according to `retry`.
     ///
-    /// The body is read completely (up to `maxBodyBytes`), so that a retried attempt's connection is
-    /// released and the caller gets a value it can keep.
+    /// The body is read completely, keeping at most `maxBodyBytes` (the rest is read and discarded), so
+    /// that a retried attempt's connection is released and the caller gets a value it can keep.
     ///
     /// - Parameters:
     ///   - target: the callee's service name, as it appears in the dependency graph.
@@ -41,8 +43,19 @@ extension HTTPClient {
             var attempt = request
             for (name, value) in headers { attempt.headers.replaceOrAdd(name: name, value: value) }
             let response = try await self.execute(attempt, timeout: timeout)
-            let body = try await response.body.collect(upTo: maxBodyBytes)
-            return ServiceResponse(status: response.status, headers: response.headers, body: body)
+            // A body over the limit is cut, not an error: the callee did answer, with this status.
+            var body = ByteBuffer()
+            var truncated = false
+            for try await var chunk in response.body {
+                let room = maxBodyBytes - body.readableBytes
+                if chunk.readableBytes > room {
+                    truncated = true
+                    if room > 0, var slice = chunk.readSlice(length: room) { body.writeBuffer(&slice) }
+                } else {
+                    body.writeBuffer(&chunk)
+                }
+            }
+            return ServiceResponse(status: response.status, headers: response.headers, body: body, bodyTruncated: truncated)
         }
     }
 

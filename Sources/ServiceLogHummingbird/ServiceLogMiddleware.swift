@@ -34,11 +34,30 @@ public struct ServiceLogMiddleware<Context: Hummingbird.RequestContext>: RouterM
             statusCode: { Int($0.status.code) },
             errorStatusCode: { error in Int((error as? any HTTPResponseError)?.status.code ?? 500) }
         ) {
-            var response = try await next(request, context)
-            if let correlationID = CorrelationContext.current?.correlationID, let name = HTTPField.Name(TraceHeaders.correlationID) {
-                response.headers[name] = correlationID
+            let correlationID = CorrelationContext.current?.correlationID
+            do {
+                var response = try await next(request, context)
+                if let correlationID, let name = HTTPField.Name(TraceHeaders.correlationID) { response.headers[name] = correlationID }
+                return response
+            } catch let error as any HTTPResponseError {
+                // Failed responses are the ones users quote in bug reports: they carry the ID too.
+                guard let correlationID else { throw error }
+                throw CorrelatedError(base: error, correlationID: correlationID)
             }
-            return response
         }
+    }
+}
+
+/// An `HTTPResponseError` with the request's `X-Correlation-ID` added to its response.
+struct CorrelatedError: HTTPResponseError {
+    let base: any HTTPResponseError
+    let correlationID: String
+
+    var status: HTTPResponse.Status { base.status }
+
+    func response(from request: Request, context: some Hummingbird.RequestContext) throws -> Response {
+        var response = try base.response(from: request, context: context)
+        if let name = HTTPField.Name(TraceHeaders.correlationID) { response.headers[name] = correlationID }
+        return response
     }
 }

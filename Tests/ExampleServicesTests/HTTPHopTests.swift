@@ -75,6 +75,15 @@ actor PortBox {
             }
             #expect(responses.map(\.status) == Array(repeating: .created, count: 4))
             #expect(responses.map { $0.headers.first(name: "X-Correlation-ID") } == ["req-0", "req-1", "req-2", "req-3"])
+            // A thrown HTTP error (404 for an unknown SKU) still carries the correlation ID back.
+            var probe = HTTPClientRequest(url: "\(inventoryURL)/stock/missing")
+            probe.headers.add(name: "X-Correlation-ID", value: "probe-404")
+            var notFound = try await HTTPClient.shared.execute(probe, timeout: .seconds(10))
+            if notFound.status == .serviceUnavailable {  // failEvery: 2 answers every second request with 503
+                notFound = try await HTTPClient.shared.execute(probe, timeout: .seconds(10))
+            }
+            #expect(notFound.status == .notFound)
+            #expect(notFound.headers.first(name: "X-Correlation-ID") == "probe-404")
             group.cancelAll()
         }
         for service in [orders, inventory, client] { service.writer.flush() }

@@ -102,6 +102,12 @@ import W3CTraceContext
         #expect(decoded == .string("ok\u{FFFD}\u{FFFD}(\u{FFFD}\u{FFFD}\u{FFFD}!"))
     }
 
+    @Test func aNegativeStringLimitCutsEverythingInsteadOfTrapping() throws {
+        var out = OutputBuffer()
+        JSONWriter.writeString("hello", limit: -3, into: &out)
+        #expect(try JSONParser().parse(out.string) == .string("…[truncated 5 bytes]"))
+    }
+
     @Test func writesIntegersAtTheExtremes() throws {
         for value in [0, -1, 7, Int.max, Int.min, 1_000_000] {
             var out = OutputBuffer()

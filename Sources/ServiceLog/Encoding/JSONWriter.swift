@@ -38,6 +38,7 @@ public enum JSONWriter {
     public static func writeValidUTF8(_ bytes: UnsafeRawBufferPointer, limit: Int = .max, into out: inout OutputBuffer) {
         var length = bytes.count
         var cut = 0
+        let limit = max(limit, 0)
         if length > limit {
             length = limit
             // Back up to the start of a character: never split a multi-byte sequence.
@@ -147,7 +148,8 @@ public enum JSONWriter {
         }
     }
 
-    /// Writes a double; NaN and infinities (not JSON) are written as `null`. Integral values keep a `.0`.
+    /// Writes a double; NaN and infinities (not JSON) are written as `null`. Integral values below 1e15
+    /// keep a `.0`; larger ones use exponent notation (`1e+15`), which is valid JSON.
     public static func writeDouble(_ value: Double, into out: inout OutputBuffer) {
         guard value.isFinite else {
             out.append(ascii: "null")

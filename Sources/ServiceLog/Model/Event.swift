@@ -5,7 +5,7 @@ import W3CTraceContext
 ///
 /// The library's log handler writes events without building this value (it encodes straight from the
 /// log call); the shipper and the analyzer parse lines into it with ``Event/init(jsonLine:limits:)`` and
-/// write it back with ``Event/jsonLine(options:)``. Both directions share one encoder, so the format is
+/// write it back with ``Event/jsonLine(limits:)``. Both directions share one encoder, so the format is
 /// defined once.
 public struct Event: Sendable, Hashable {
     public var timestamp: Timestamp

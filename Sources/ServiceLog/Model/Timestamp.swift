@@ -153,12 +153,16 @@ extension Timestamp {
             guard b.count >= index + 6, let oh = digits(index + 1, 2), b[index + 3] == UInt8(ascii: ":"),
                 let om = digits(index + 4, 2)
             else { return nil }
+            guard oh < 24, om < 60 else { return nil }
             offsetSeconds = (oh * 3600 + om * 60) * (b[index] == UInt8(ascii: "+") ? 1 : -1)
             index += 6
         default:
             return nil
         }
         guard index == b.count else { return nil }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let monthLength: [Int64] = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard day <= monthLength[Int(month - 1)], abs(offsetSeconds) <= 23 * 3600 + 59 * 60 else { return nil }
         let days = Timestamp.days(fromCivil: year, month, day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offsetSeconds
         return Timestamp(microsecondsSinceEpoch: seconds * 1_000_000 + micros)
