@@ -40,7 +40,7 @@ struct Diagnose: AsyncParsableCommand {
         // Baselines come from everyone's events around the request.
         let context = try await eventStore.events(matching: EventQuery(
             from: Timestamp(microsecondsSinceEpoch: trace.start - 15 * 60_000_000),
-            until: Timestamp(microsecondsSinceEpoch: trace.end + 5 * 60_000_000)))
+            until: Timestamp(microsecondsSinceEpoch: trace.end + 5 * 60_000_000), eventTypes: Observations.eventTypes))
         let observations = Observations(events: context)
         var diagnosis = BuiltinDiagnoser().diagnose(trace, context: observations)
         if ai {

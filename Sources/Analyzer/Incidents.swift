@@ -37,7 +37,7 @@ struct Incidents: AsyncParsableCommand {
 
     func run() async throws {
         let eventStore = try options.openStore()
-        let events = try await eventStore.events(matching: EventQuery(from: since?.timestamp, until: until?.timestamp))
+        let events = try await eventStore.events(matching: EventQuery(from: since?.timestamp, until: until?.timestamp, eventTypes: Observations.eventTypes))
         let observations = Observations(events: events)
         let incidents = IncidentAnalyzer().incidents(in: observations)
         if options.json {

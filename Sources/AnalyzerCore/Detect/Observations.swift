@@ -61,6 +61,10 @@ public struct Observations: Sendable {
     public var first: Int64 = 0
     public var last: Int64 = 0
 
+    /// The event types the observations are built from: `request_start` carries nothing that
+    /// `request_end` does not, so readers can skip loading it.
+    public static let eventTypes: Set<EventType> = [.requestEnd, .serviceCall, .resource, .error, .log]
+
     public init() {}
 
     /// Extracts observations from events in any order.
