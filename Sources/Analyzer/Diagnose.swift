@@ -42,9 +42,12 @@ struct Diagnose: AsyncParsableCommand {
             from: Timestamp(microsecondsSinceEpoch: trace.start - 15 * 60_000_000),
             until: Timestamp(microsecondsSinceEpoch: trace.end + 5 * 60_000_000), eventTypes: Observations.eventTypes))
         let observations = Observations(events: context)
-        var diagnosis = BuiltinDiagnoser().diagnose(trace, context: observations)
+        let incidents = IncidentAnalyzer().incidents(in: observations)
+        var diagnosis = BuiltinDiagnoser().diagnose(trace, incidents: incidents)
         if ai {
-            diagnosis = await aiDiagnosis(builtin: diagnosis, trace: trace, observations: observations)
+            diagnosis = await aiDiagnosis(
+                builtin: diagnosis, trace: trace, templates: incidents.first?.errorTemplates ?? [],
+                services: observations.services)
         }
         if options.json {
             print(try jsonText(diagnosis))
@@ -53,7 +56,7 @@ struct Diagnose: AsyncParsableCommand {
         }
     }
 
-    func aiDiagnosis(builtin: Diagnosis, trace: RequestTrace, observations: Observations) async -> Diagnosis {
+    func aiDiagnosis(builtin: Diagnosis, trace: RequestTrace, templates: [ErrorTemplateCount], services: Set<String>) async -> Diagnosis {
         let configuration: LLMConfiguration?
         do {
             configuration = try LLMConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
@@ -63,8 +66,7 @@ struct Diagnose: AsyncParsableCommand {
             return fallback
         }
         if configuration != nil { FileHandle.standardError.write(Data("asking the AI for a hypothesis…\n".utf8)) }
-        let templates = IncidentAnalyzer().incidents(in: observations).first?.errorTemplates ?? []
         return await AIDiagnoser(configuration: configuration).diagnose(
-            builtin: builtin, trace: trace, templates: templates, knownServices: observations.services.union(trace.services))
+            builtin: builtin, trace: trace, templates: templates, knownServices: services.union(trace.services))
     }
 }

@@ -17,11 +17,7 @@ public struct Correlator: Sendable {
         var events = try await store.events(correlationID: id)
         var seen = Set(events.map(StoredEventID.of))
         var traceIDs = Set(events.compactMap(\.traceID))
-        if events.isEmpty, let bytes = HexID.parse(id, byteCount: 16) {
-            var raw = TraceID.null.bytes
-            withUnsafeMutableBytes(of: &raw) { $0.copyBytes(from: bytes) }
-            traceIDs.insert(TraceID(bytes: raw))
-        }
+        if events.isEmpty, let traceID = HexID.traceID(id) { traceIDs.insert(traceID) }
         for traceID in traceIDs {
             for event in try await store.events(traceID: traceID) where seen.insert(StoredEventID.of(event)).inserted {
                 events.append(event)

@@ -14,7 +14,12 @@ public struct BuiltinDiagnoser: Sendable {
 
     /// Diagnoses `trace`, using `context` (events around it, from all services) for baselines.
     public func diagnose(_ trace: RequestTrace, context: Observations) -> Diagnosis {
-        let incidents = analyzer.incidents(in: context)
+        diagnose(trace, incidents: analyzer.incidents(in: context))
+    }
+
+    /// Diagnoses `trace` given the incidents already found around it (callers that also need the
+    /// incidents, e.g. for the AI's error templates, compute them once).
+    public func diagnose(_ trace: RequestTrace, incidents: [Incident]) -> Diagnosis {
         let time = trace.start
         let incident = incidents.first { window in
             guard let start = Timestamp(rfc3339: window.start)?.microsecondsSinceEpoch,

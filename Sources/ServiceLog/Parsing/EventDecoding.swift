@@ -173,22 +173,18 @@ struct FieldReader {
 
     mutating func traceID() throws(EventDecodingError) -> TraceID? {
         guard let text = try string(FieldName.traceID) else { return nil }
-        guard let bytes = HexID.parse(text, byteCount: 16) else {
+        guard let id = HexID.traceID(text) else {
             throw EventDecodingError("field 'trace_id' must be 32 lowercase hex digits, not all zero")
         }
-        var raw = TraceID.null.bytes
-        withUnsafeMutableBytes(of: &raw) { $0.copyBytes(from: bytes) }
-        return TraceID(bytes: raw)
+        return id
     }
 
     mutating func spanID(_ name: String) throws(EventDecodingError) -> SpanID? {
         guard let text = try string(name) else { return nil }
-        guard let bytes = HexID.parse(text, byteCount: 8) else {
+        guard let id = HexID.spanID(text) else {
             throw EventDecodingError("field '\(name)' must be 16 lowercase hex digits, not all zero")
         }
-        var raw = SpanID.null.bytes
-        withUnsafeMutableBytes(of: &raw) { $0.copyBytes(from: bytes) }
-        return SpanID(bytes: raw)
+        return id
     }
 
     mutating func traceFlags() throws(EventDecodingError) -> UInt8? {
@@ -225,6 +221,22 @@ public enum HexID {
         }
         if !allowZero && result.allSatisfy({ $0 == 0 }) { return nil }
         return result
+    }
+
+    /// A W3C trace ID from 32 lowercase hex digits (not all zero).
+    public static func traceID(_ text: String) -> TraceID? {
+        guard let bytes = parse(text, byteCount: 16) else { return nil }
+        var raw = TraceID.null.bytes
+        withUnsafeMutableBytes(of: &raw) { $0.copyBytes(from: bytes) }
+        return TraceID(bytes: raw)
+    }
+
+    /// A W3C span ID from 16 lowercase hex digits (not all zero).
+    public static func spanID(_ text: String) -> SpanID? {
+        guard let bytes = parse(text, byteCount: 8) else { return nil }
+        var raw = SpanID.null.bytes
+        withUnsafeMutableBytes(of: &raw) { $0.copyBytes(from: bytes) }
+        return SpanID(bytes: raw)
     }
 
     /// Lowercase hex of `bytes`.
