@@ -28,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: ServiceLog: the event model and the swift-log backend every other part builds on.
@@ -82,6 +86,45 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: LogShipper: sources -> transform -> batch -> spool -> sink
+        .target(
+            name: "ShipperCore",
+            dependencies: ["ServiceLog"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ShipperFileSource",
+            dependencies: ["ShipperCore", "ServiceLog"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ShipperJournalSource",
+            dependencies: ["ShipperCore", "ServiceLog", "CSystemd"],
+            swiftSettings: strict
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "ShipperHTTPSink",
+            dependencies: ["ShipperCore", "CCurl"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ShipperPipeline",
+            dependencies: [
+                "ShipperCore",
+                "ServiceLog",
+                "Gzip",
+                "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: Analyzer: ingest -> store -> correlate -> detect -> diagnose -> present
         .target(
             name: "AnalyzerCore",
@@ -99,6 +142,16 @@ let package = Package(
             name: "LogShipper",
             dependencies: [
                 "ServiceLog",
+                "ShipperCore",
+                "ShipperFileSource",
+                "ShipperJournalSource",
+                "ShipperHTTPSink",
+                "ShipperPipeline",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -154,6 +207,41 @@ let package = Package(
         .testTarget(
             name: "GzipTests",
             dependencies: ["Gzip"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ShipperFileSourceTests",
+            dependencies: ["ShipperFileSource", "ShipperCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ShipperJournalSourceTests",
+            dependencies: ["ShipperJournalSource", "ShipperCore", "ServiceLog"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ShipperHTTPSinkTests",
+            dependencies: [
+                "ShipperHTTPSink",
+                "ShipperCore",
+                "Gzip",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ShipperPipelineTests",
+            dependencies: [
+                "ShipperPipeline",
+                "ShipperCore",
+                "ServiceLog",
+                "Gzip",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LogShipperTests",
+            dependencies: ["AnalyzerCore", "ServiceLog"],
             swiftSettings: strict
         ),
         .testTarget(
