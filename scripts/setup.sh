@@ -4,7 +4,7 @@
 # independent validator the schema tests use). Idempotent: installs only what is missing.
 set -euo pipefail
 
-debian_packages=(libsystemd-dev zlib1g-dev libcurl4-openssl-dev libsqlite3-dev systemd python3 python3-pip)
+debian_packages=(libsystemd-dev zlib1g-dev libcurl4-openssl-dev libsqlite3-dev systemd systemd-journal-remote python3 python3-pip)
 missing=()
 for package in "${debian_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
