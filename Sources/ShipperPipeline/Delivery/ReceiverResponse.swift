@@ -1,0 +1,24 @@
+import Foundation
+
+/// The analyzer's acknowledgement body: `{"accepted":N,"duplicates":D,"invalid":I,"errors":["line 3: …"]}`.
+/// Other receivers may answer anything; unknown bodies count as "all accepted".
+struct ReceiverResponse: Decodable {
+    var accepted: Int?
+    var duplicates: Int?
+    var invalid: Int?
+    var errors: [String]?
+
+    static func parse(_ body: String) -> ReceiverResponse {
+        (try? JSONDecoder().decode(ReceiverResponse.self, from: Data(body.utf8))) ?? ReceiverResponse()
+    }
+
+    /// 1-based line numbers and reasons of the invalid lines the receiver named.
+    var namedInvalidLines: [(line: Int, reason: String)] {
+        (errors ?? []).compactMap { error in
+            guard error.hasPrefix("line "), let colon = error.firstIndex(of: ":"),
+                let number = Int(error[error.index(error.startIndex, offsetBy: 5)..<colon])
+            else { return nil }
+            return (number, String(error[error.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import CoreMetrics
+import ServiceLog
+
+/// Counts what the pipeline does twice over: into a ``PipelineStatistics`` snapshot (health endpoint,
+/// tests, shutdown summary) and into swift-metrics, which the `logshipper` binary exports in
+/// Prometheus format. All names start with `logshipper_`.
+public final class PipelineMetrics: Sendable {
+    private let snapshot = Guarded(PipelineStatistics())
+    /// When the pipeline started (for the checkpoint lag before the first acknowledgement).
+    public let startedAt = Timestamp.now()
+
+    private let spoolBytes = Gauge(label: "logshipper_spool_bytes")
+    private let spoolBatches = Gauge(label: "logshipper_spool_batches")
+    private let spoolFull = Gauge(label: "logshipper_spool_full")
+    private let checkpointLag = Gauge(label: "logshipper_checkpoint_lag_seconds")
+    private let batchLatency = CoreMetrics.Timer(label: "logshipper_batch_latency_seconds", preferredDisplayUnit: .seconds)
+    private let bytesBefore = Counter(label: "logshipper_bytes_uncompressed_total")
+    private let bytesAfter = Counter(label: "logshipper_bytes_compressed_total")
+    private let shipped = Counter(label: "logshipper_events_shipped_total")
+    private let wrapped = Counter(label: "logshipper_events_wrapped_total")
+    private let truncated = Counter(label: "logshipper_lines_truncated_total")
+    private let duplicates = Counter(label: "logshipper_events_duplicate_total")
+
+    /// Creates metrics; gauges start at zero so they are exported before anything happens.
+    public init() {
+        spoolBytes.record(0)
+        spoolBatches.record(0)
+        spoolFull.record(0)
+        checkpointLag.record(0)
+    }
+
+    /// The current snapshot.
+    public var statistics: PipelineStatistics {
+        snapshot.withLock { $0 }
+    }
+
+    func read(_ count: Int, wrapped wrappedCount: Int, source: String) {
+        Counter(label: "logshipper_events_read_total", dimensions: [("source", source)]).increment(by: count)
+        wrapped.increment(by: wrappedCount)
+        snapshot.withLock {
+            $0.eventsRead += count
+            $0.eventsWrapped += wrappedCount
+        }
+    }
+
+    func sourceCounters(truncatedLines: Int, skipped: [String: Int], source: String) {
+        if truncatedLines > 0 { truncated.increment(by: truncatedLines) }
+        for (reason, count) in skipped where count > 0 {
+            Counter(label: "logshipper_events_skipped_total", dimensions: [("source", source), ("reason", reason)])
+                .increment(by: count)
+        }
+        snapshot.withLock {
+            $0.linesTruncated += truncatedLines
+            for (reason, count) in skipped { $0.sourceSkipped[reason, default: 0] += count }
+        }
+    }
+
+    func sourceFailing(_ source: String, reason: String?) {
+        snapshot.withLock { $0.failingSources[source] = reason }
+    }
+
+    func spooled(_ batch: SpoolBatch) {
+        bytesBefore.increment(by: batch.uncompressedBytes)
+        bytesAfter.increment(by: batch.body.count)
+        snapshot.withLock {
+            $0.batchesSpooled += 1
+            $0.bytesUncompressed += batch.uncompressedBytes
+            $0.bytesCompressed += batch.body.count
+        }
+    }
+
+    func delivered(events: Int, duplicates duplicateCount: Int, latency: Duration) {
+        shipped.increment(by: events)
+        if duplicateCount > 0 { duplicates.increment(by: duplicateCount) }
+        batchLatency.recordNanoseconds(Int64(latency.seconds * 1e9))
+        snapshot.withLock {
+            $0.eventsShipped += events
+            $0.batchesShipped += 1
+            $0.duplicatesReported += duplicateCount
+            $0.lastAcknowledged = .now()
+            $0.lastDeliveryError = nil
+        }
+    }
+
+    func retried(reason: String, kind: String) {
+        Counter(label: "logshipper_delivery_retries_total", dimensions: [("reason", kind)]).increment()
+        snapshot.withLock {
+            $0.deliveryRetries += 1
+            $0.lastDeliveryError = reason
+        }
+    }
+
+    func deadLettered(_ count: Int, reason: String) {
+        Counter(label: "logshipper_events_dead_lettered_total", dimensions: [("reason", reason)]).increment(by: count)
+        snapshot.withLock { $0.eventsDeadLettered[reason, default: 0] += count }
+    }
+
+    func dropped(_ count: Int, reason: String) {
+        Counter(label: "logshipper_events_dropped_total", dimensions: [("reason", reason)]).increment(by: count)
+        snapshot.withLock { $0.eventsDropped[reason, default: 0] += count }
+    }
+
+    func spool(bytes: Int, batches: Int, full: Bool) {
+        spoolBytes.record(bytes)
+        spoolBatches.record(batches)
+        spoolFull.record(full ? 1 : 0)
+        let lag = snapshot.withLock {
+            $0.spoolBytes = bytes
+            $0.spoolBatches = batches
+            $0.spoolFull = full
+            return $0.checkpointLag(now: .now(), startedAt: startedAt)
+        }
+        checkpointLag.record(lag)
+    }
+}

@@ -1,0 +1,72 @@
+import Logging
+
+/// Guesses the level of a plain-text log line, only where it is obvious.
+///
+/// A syslog priority wins when the source has one. Otherwise the first 64 bytes are searched for a
+/// level word standing alone (`ERROR`, `[warn]`, `level=error`, `E1125`-style prefixes are not
+/// guessed); anything else is `info`. Guessing `error` for a line that merely mentions "error"
+/// deep inside would make the analyzer see errors that are not there, hence the short window and the
+/// word boundaries.
+public enum LevelGuess {
+    /// The level for a line of text, or for a syslog `priority` (0 emerg ... 7 debug) when known.
+    public static func level(of bytes: [UInt8], priority: Int?) -> Logger.Level {
+        if let priority { return level(priority: priority) }
+        let window = Array(bytes.prefix(64))
+        var index = 0
+        while index < window.count {
+            guard isLetter(window[index]) else {
+                index += 1
+                continue
+            }
+            let wordStart = index
+            while index < window.count, isLetter(window[index]) { index += 1 }
+            let before = wordStart == 0 ? nil : window[wordStart - 1]
+            let after = index == window.count ? nil : window[index]
+            guard index - wordStart <= 8, opensWord(before), closesWord(after) else { continue }
+            if let level = level(word: window[wordStart..<index]) { return level }
+        }
+        return .info
+    }
+
+    /// The swift-log level of a syslog priority.
+    public static func level(priority: Int) -> Logger.Level {
+        switch priority {
+        case ...2: .critical
+        case 3: .error
+        case 4: .warning
+        case 5: .notice
+        case 6: .info
+        default: .debug
+        }
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
+    }
+
+    // `/api/error` is a path, `error_count=3` a field: only words set apart like a level are levels.
+    private static func opensWord(_ byte: UInt8?) -> Bool {
+        guard let byte else { return true }
+        return byte == 0x20 || byte == 0x09 || byte == 0x5b || byte == 0x28 || byte == 0x3c || byte == 0x3d
+            || byte == 0x7c || byte == 0x22
+    }
+
+    private static func closesWord(_ byte: UInt8?) -> Bool {
+        guard let byte else { return true }
+        return byte == 0x20 || byte == 0x09 || byte == 0x5d || byte == 0x29 || byte == 0x3e || byte == 0x3a
+            || byte == 0x7c || byte == 0x22 || byte == 0x2c
+    }
+
+    private static func level(word: ArraySlice<UInt8>) -> Logger.Level? {
+        switch String(decoding: word, as: UTF8.self).lowercased() {
+        case "fatal", "critical", "crit", "panic", "emerg", "alert": .critical
+        case "error", "err": .error
+        case "warn", "warning": .warning
+        case "notice": .notice
+        case "debug": .debug
+        case "trace": .trace
+        case "info": .info
+        default: nil
+        }
+    }
+}
