@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import ServiceLog
+import ShipperPipeline
+
+/// `logshipper [run]`: ships until SIGTERM or SIGINT.
+struct RunShipper: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Ship events until stopped (the default command).")
+
+    @OptionGroup var options: ShipperOptions
+
+    func run() async throws {
+        let (settings, problems) = ShipperSettings.resolve(options.rawSettings())
+        guard problems.isEmpty else {
+            throw ValidationError(problems.map(\.description).joined(separator: "\n"))
+        }
+        // Its own log is canonical events on stdout, like the services it ships for.
+        ServiceLog.bootstrap(service: "logshipper", level: settings.logLevel)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "logshipper")
+
+        let pipeline: Pipeline
+        do {
+            pipeline = try Pipeline(
+                configuration: ShipperAssembly.pipelineConfiguration(settings),
+                sources: ShipperAssembly.sources(settings),
+                sink: { [sinkConfiguration = ShipperAssembly.sinkConfiguration(settings)] in
+                    try HTTPSinkFactory.make(sinkConfiguration)
+                },
+                logger: logger)
+        } catch {
+            throw ValidationError("cannot use the state directory '\(settings.stateDirectory)': \(error)")
+        }
+        // Refuse a bad sink URL now rather than on the delivery thread.
+        _ = try HTTPSinkFactory.make(ShipperAssembly.sinkConfiguration(settings))
+
+        var services: [any Service] = []
+        if let listen = settings.metricsListen {
+            services.append(MetricsServer.application(host: listen.host, port: listen.port, registry: registry, pipeline: pipeline))
+        }
+        services.append(PipelineService(pipeline: pipeline, logger: logger))
+        logger.notice(
+            "logshipper started",
+            metadata: [
+                "files": "\(settings.files.include)", "journald": "\(settings.journald.enabled)",
+                "sink": "\(settings.sink.url)", "state_dir": "\(settings.stateDirectory)",
+                "metrics": "\(settings.metricsListen.map { "\($0.host):\($0.port)" } ?? "off")",
+            ])
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(
+                service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        ServiceLog.flush()
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+/// `logshipper validate` and flag handling, as an operator meets them.
+@Suite struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var output: String
+    }
+
+    static func shipper(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessHarness.shipperPath)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))
+    func validateExplainsEveryMistakeWithKeyAndFix() throws {
+        let harness = try ProcessHarness("validate")
+        defer { harness.cleanUp() }
+        let config = harness.directory + "/bad.yaml"
+        try """
+            files:
+              include: ["/var/log/orders/*.log"]
+            sink:
+              url: http://127.0.0.1:4180
+            batch:
+              max_event: 500
+              max_age_ms: soon
+            metrics:
+              listen: nowhere
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let run = try Self.shipper(["validate", config])
+        #expect(run.status == 1)
+        #expect(run.output.contains("batch.max_event (\(config)): unknown key. Fix: did you mean 'batch.max_events'?"))
+        #expect(run.output.contains("batch.max_age_ms (\(config)): expected a whole number"))
+        #expect(run.output.contains("metrics.listen (\(config)): 'nowhere' is not host:port"))
+    }
+
+    @Test(.enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))
+    func validateAcceptsAGoodFileAndLayersEnvironmentAndFlags() throws {
+        let harness = try ProcessHarness("validate-ok")
+        defer { harness.cleanUp() }
+        let config = harness.directory + "/good.yaml"
+        try """
+            files:
+              include: ["/var/log/orders/*.log"]
+            sink:
+              url: http://analyzer.internal:4180
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let run = try Self.shipper(
+            ["validate", config, "--state-dir", "/tmp/flag-state"],
+            environment: ["LOGSHIPPER_SINK_URL": "http://10.0.0.9:4180", "LOGSHIPPER_STATE_DIR": "/tmp/env-state"])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("sink:       http://10.0.0.9:4180"))
+        #expect(run.output.contains("state dir:  /tmp/flag-state"))
+    }
+
+    @Test(.enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))
+    func runningWithNothingToReadOrABadURLRefusesWithTheFix() throws {
+        let nothing = try Self.shipper(["--to", "http://127.0.0.1:4180"])
+        #expect(nothing.status != 0)
+        #expect(nothing.output.contains("nothing to read"))
+        #expect(nothing.output.contains("--file"))
+
+        let harness = try ProcessHarness("bad-url")
+        defer { harness.cleanUp() }
+        let badURL = try Self.shipper(["--file", harness.directory + "/logs/*.log", "--to", "ftp://x", "--state-dir", harness.stateDirectory, "--metrics-listen", "off"])
+        #expect(badURL.status != 0)
+        #expect(badURL.output.contains("ftp"))
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// The shipper's promise, checked with the real binaries: every event written reaches the analyzer,
+/// across kill -9, rotation and an analyzer outage, and duplicates are absorbed by event_id.
+@Suite(.serialized) struct DeliveryGuaranteeTests {
+    @Test(.enabled(if: ProcessHarness.executablesExist, "needs the analyzer and logshipper executables (swift build --build-tests)"))
+    func everyEventArrivesAcrossKillNineAndRotation() async throws {
+        let harness = try ProcessHarness("kill9")
+        defer { harness.cleanUp() }
+        let port = ProcessHarness.freePort()
+        let analyzer = try harness.startAnalyzer(port: port)
+        defer { _ = ProcessHarness.terminate(analyzer) }
+
+        var expected = Set<String>()
+        var shipper = try harness.startShipper(analyzerPort: port)
+        var next = 0
+        // Five rounds: write a burst (canonical and plain lines), kill -9 the shipper at a moment it is
+        // busy, rotate the file every other round, restart.
+        for round in 0..<5 {
+            var lines: [String] = []
+            for _ in 0..<400 {
+                next += 1
+                let id = "e2e-\(next)"
+                expected.insert(id)
+                lines.append(ProcessHarness.canonicalLine(id))
+            }
+            try harness.appendLines(lines, to: "app.log")
+            if round.isMultiple(of: 2) {
+                // A file rotated away while the shipper is down can only be found again through its
+                // checkpoint (app.log.N does not match the glob): let one batch of it be acknowledged.
+                let firstOfRound = "e2e-\(next - 399)"
+                try await ProcessHarness.waitUntil("a batch of round \(round) acknowledged") {
+                    try await harness.storedEventIDs().contains(firstOfRound)
+                }
+            } else {
+                try await Task.sleep(for: .milliseconds(50 + 40 * round))
+            }
+            ProcessHarness.kill9(shipper)
+            if round.isMultiple(of: 2) {
+                let logs = harness.directory + "/logs/"
+                // Rename rotation while the shipper is down: app.log.N no longer matches '*.log'. (Rotated
+                // files are kept: deleting one before it was read is loss no shipper can prevent.)
+                try FileManager.default.moveItem(atPath: logs + "app.log", toPath: logs + "app.log.\(round)")
+            }
+            shipper = try harness.startShipper(analyzerPort: port)
+        }
+        defer { _ = ProcessHarness.terminate(shipper) }
+
+        do {
+            try await ProcessHarness.waitUntil("all \(expected.count) events stored") {
+                try await Set(harness.storedEventIDs()).isSuperset(of: expected)
+            }
+        } catch {
+            let stored = try await harness.storedEventIDs()
+            Issue.record("\(error): \(stored.count) stored; shipper log:\n\(harness.log("shipper.log").suffix(3000))\nanalyzer log:\n\(harness.log("analyzer.log").suffix(2000))")
+            return
+        }
+        let stored = try await harness.storedEventIDs()
+        #expect(Set(stored) == expected, "missing: \(expected.subtracting(stored).sorted().prefix(5))")
+        #expect(stored.count == expected.count)
+    }
+
+    @Test(.enabled(if: ProcessHarness.executablesExist, "needs the analyzer and logshipper executables (swift build --build-tests)"))
+    func plainLinesReadTwiceAfterKillNineAreStoredOnce() async throws {
+        let harness = try ProcessHarness("plain")
+        defer { harness.cleanUp() }
+        let port = ProcessHarness.freePort()
+        let analyzer = try harness.startAnalyzer(port: port)
+        defer { _ = ProcessHarness.terminate(analyzer) }
+
+        try harness.appendLines((1...300).map { "2026-11-25 10:00:00 WARN plain line number \($0)" }, to: "legacy.log")
+        let first = try harness.startShipper(analyzerPort: port)
+        try await Task.sleep(for: .milliseconds(300))
+        ProcessHarness.kill9(first)
+        // Forget the checkpoint entirely: everything is read and sent again with the same derived ids.
+        try? FileManager.default.removeItem(atPath: harness.stateDirectory)
+        try harness.appendLines((301...400).map { "2026-11-25 10:00:00 WARN plain line number \($0)" }, to: "legacy.log")
+        let second = try harness.startShipper(analyzerPort: port)
+        defer { _ = ProcessHarness.terminate(second) }
+
+        try await ProcessHarness.waitUntil("400 plain lines stored") { try await harness.storedEventIDs().count >= 400 }
+        try await Task.sleep(for: .milliseconds(500))
+        let stored = try await harness.storedEventIDs()
+        #expect(stored.count == 400)
+        #expect(stored.allSatisfy { $0.hasPrefix("ls-") })
+    }
+
+    @Test(.enabled(if: ProcessHarness.executablesExist, "needs the analyzer and logshipper executables (swift build --build-tests)"))
+    func eventsWrittenDuringAnAnalyzerOutageArriveWhenItReturns() async throws {
+        let harness = try ProcessHarness("outage")
+        defer { harness.cleanUp() }
+        let port = ProcessHarness.freePort()
+        let metricsPort = ProcessHarness.freePort()
+        // A tiny spool, so the outage also fills it and reading pauses (back-pressure, not loss).
+        let shipper = try harness.startShipper(
+            analyzerPort: port, metricsPort: metricsPort,
+            extra: ["--set", "spool.max_bytes=65536", "--set", "batch.max_bytes=4096", "--set", "batch.compression_level=0"])
+        var expected = Set<String>()
+        for index in 1...600 { expected.insert("outage-\(index)") }
+        try harness.appendLines(expected.sorted().map { ProcessHarness.canonicalLine($0, message: String(repeating: "x", count: 200)) }, to: "app.log")
+
+        try ProcessHarness.waitUntil("the spool to fill") {
+            let metrics = try? String(contentsOf: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!, encoding: .utf8)
+            return metrics?.contains("logshipper_spool_full 1") ?? false
+        }
+        let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/health")!)
+        #expect((response as? HTTPURLResponse)?.statusCode == 503)
+        #expect(String(decoding: body, as: UTF8.self).contains("spool full"))
+        #expect(harness.log("shipper.log").contains("is the analyzer running?"))
+
+        let analyzer = try harness.startAnalyzer(port: port)
+        defer { _ = ProcessHarness.terminate(analyzer) }
+        try await ProcessHarness.waitUntil("all events after the outage") {
+            try await Set(harness.storedEventIDs()).isSuperset(of: expected)
+        }
+        #expect(ProcessHarness.terminate(shipper) == 0)
+        #expect(try await harness.storedEventIDs().count == expected.count)
+    }
+
+    @Test(.enabled(if: ProcessHarness.executablesExist, "needs the analyzer and logshipper executables (swift build --build-tests)"))
+    func sigtermDeliversWhatWasReadSavesTheCheckpointAndExitsZero() async throws {
+        let harness = try ProcessHarness("sigterm")
+        defer { harness.cleanUp() }
+        let port = ProcessHarness.freePort()
+        let analyzer = try harness.startAnalyzer(port: port)
+        defer { _ = ProcessHarness.terminate(analyzer) }
+        try harness.appendLines((1...50).map { ProcessHarness.canonicalLine("term-\($0)") }, to: "app.log")
+        let shipper = try harness.startShipper(analyzerPort: port)
+        try await ProcessHarness.waitUntil("50 events stored") { try await harness.storedEventIDs().count == 50 }
+        #expect(ProcessHarness.terminate(shipper) == 0)
+        let checkpoint = try String(contentsOfFile: harness.stateDirectory + "/checkpoint.json", encoding: .utf8)
+        let size = try FileManager.default.attributesOfItem(atPath: harness.directory + "/logs/app.log")[.size] as! Int
+        #expect(checkpoint.contains("\"offset\":\(size)"))
+        #expect(harness.log("shipper.log").contains("logshipper stopped"))
+    }
+}
