@@ -78,3 +78,41 @@ import Testing
         #expect(badURL.output.contains("ftp"))
     }
 }
+
+/// The example set-up in Examples/LogShipper stays valid.
+@Suite struct ExampleConfigurationTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Examples/LogShipper")
+
+    @Test(.enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))
+    func theExampleConfigurationValidates() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The example points at /etc/logshipper/token; give it a readable one through the environment.
+        let token = directory.appendingPathComponent("token").path
+        try "s3cret\n".write(toFile: token, atomically: true, encoding: .utf8)
+        let run = try CommandLineTests.shipper(
+            ["validate", Self.examples.appendingPathComponent("logshipper.yaml").path],
+            environment: ["LOGSHIPPER_SINK_TOKEN_FILE": token])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("files:      /var/log/orders/*.log"))
+        #expect(run.output.contains("(with token)"))
+    }
+
+    @Test(.enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))
+    func theComposeSidecarCommandIsAValidShipperCommand() throws {
+        let compose = try String(contentsOf: Self.examples.appendingPathComponent("docker-compose.yml"), encoding: .utf8)
+        // The sidecar's `command:` list, exactly as the container would receive it.
+        let lines = compose.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let sidecar = try #require(lines.firstIndex(of: "  orders-logshipper:"))
+        let command = try #require(lines[sidecar...].firstIndex(of: "    command:"))
+        let arguments = lines[(command + 1)...].prefix { $0.hasPrefix("      - ") }.map { String($0.dropFirst(8)) }
+        #expect(arguments.contains("--file") && arguments.contains("--to"))
+        let run = try CommandLineTests.shipper(["validate"] + arguments, environment: ["LOGSHIPPER_SINK_TOKEN": "t"])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("sink:       http://analyzer:4180 (with token)"))
+        let unit = try String(contentsOf: Self.examples.appendingPathComponent("logshipper@.service"), encoding: .utf8)
+        #expect(unit.contains("ExecStart=/usr/local/bin/logshipper --config /etc/logshipper/%i.yaml"))
+    }
+}

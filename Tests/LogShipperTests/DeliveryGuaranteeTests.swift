@@ -138,3 +138,35 @@ import Testing
         #expect(harness.log("shipper.log").contains("logshipper stopped"))
     }
 }
+
+/// A full disk under the state directory: a clear error naming the file, and nothing lost once fixed.
+@Suite(.serialized) struct FullDiskTests {
+    @Test(.enabled(if: ProcessHarness.executablesExist && FileManager.default.fileExists(atPath: "/dev/full"),
+                   "needs the executables and /dev/full"))
+    func aSpoolOnAFullDiskStopsWithTheReasonAndLosesNothing() async throws {
+        let harness = try ProcessHarness("full-disk")
+        defer { harness.cleanUp() }
+        let port = ProcessHarness.freePort()
+        let analyzer = try harness.startAnalyzer(port: port)
+        defer { _ = ProcessHarness.terminate(analyzer) }
+        // The spool's first segment lives on a "disk" that is always full: every write fails with ENOSPC.
+        try FileManager.default.createDirectory(atPath: harness.stateDirectory + "/spool", withIntermediateDirectories: true)
+        let segment = harness.stateDirectory + "/spool/segment-000000000001.spool"
+        try FileManager.default.createSymbolicLink(atPath: segment, withDestinationPath: "/dev/full")
+        try harness.appendLines((1...20).map { ProcessHarness.canonicalLine("full-\($0)") }, to: "app.log")
+
+        let failing = try harness.startShipper(analyzerPort: port)
+        failing.waitUntilExit()
+        #expect(failing.terminationStatus != 0)
+        let log = harness.log("shipper.log")
+        #expect(log.contains("No space left on device"))
+        #expect(log.contains("segment-000000000001.spool"))
+        #expect(try await harness.storedEventIDs().isEmpty)
+
+        // The operator frees space (here: removes the full device) and restarts: everything arrives.
+        try FileManager.default.removeItem(atPath: segment)
+        let shipper = try harness.startShipper(analyzerPort: port)
+        defer { _ = ProcessHarness.terminate(shipper) }
+        try await ProcessHarness.waitUntil("20 events after the disk was fixed") { try await harness.storedEventIDs().count == 20 }
+    }
+}

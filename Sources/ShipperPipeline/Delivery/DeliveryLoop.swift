@@ -57,7 +57,7 @@ final class DeliveryLoop {
             do {
                 spooled = try spool.next(after: previous, timeout: .milliseconds(200))
             } catch {
-                logger.critical("cannot read the spool; stopping delivery", metadata: ["error": "\(error)"])
+                logger.critical("cannot read the spool; stopping delivery", metadata: ["reason": "\(error)"])
                 control.withLock { $0.fatalError = "\(error)"; $0.phase = .stopped }
                 return
             }
@@ -210,7 +210,7 @@ final class DeliveryLoop {
                 if failures == 0 {
                     logger.error(
                         "cannot write the dead-letter file; delivery waits until it can",
-                        metadata: ["path": "\(deadLetters.path)", "error": "\(error)"])
+                        metadata: ["path": "\(deadLetters.path)", "reason": "\(error)"])
                 }
                 failures += 1
                 if !sleep(.seconds(1)) { return }
@@ -232,7 +232,7 @@ final class DeliveryLoop {
             spool.removeDelivered()
         } catch {
             // Delivered but not recorded: a restart sends these again (the analyzer drops duplicates).
-            logger.error("cannot save the checkpoint", metadata: ["path": "\(checkpointFile.path)", "error": "\(error)"])
+            logger.error("cannot save the checkpoint", metadata: ["path": "\(checkpointFile.path)", "reason": "\(error)"])
         }
     }
 

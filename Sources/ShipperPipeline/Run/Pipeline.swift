@@ -120,7 +120,7 @@ public final class Pipeline: Sendable {
                 if failures == 1 || failures.isMultiple(of: 30) {
                     logger.error(
                         "cannot open source; retrying every few seconds",
-                        metadata: ["source": "\(factory.name)", "error": "\(error)"])
+                        metadata: ["source": "\(factory.name)", "reason": "\(error)"])
                 }
                 metrics.sourceFailing(factory.name, reason: "\(error)")
                 pause(.seconds(min(5, failures)))
@@ -146,7 +146,7 @@ public final class Pipeline: Sendable {
                     guard enqueue(shaped) else { break }
                 }
             } catch {
-                logger.error("source failed; reopening it", metadata: ["source": "\(factory.name)", "error": "\(error)"])
+                logger.error("source failed; reopening it", metadata: ["source": "\(factory.name)", "reason": "\(error)"])
                 metrics.sourceFailing(factory.name, reason: "\(error)")
                 pause(.seconds(1))
             }
@@ -203,7 +203,7 @@ public final class Pipeline: Sendable {
             } catch {
                 logger.critical(
                     "cannot write the spool; stopping (fix the disk, then restart: nothing acknowledged is lost)",
-                    metadata: ["error": "\(error)"])
+                    metadata: ["reason": "\(error)"])
                 control.withLock { $0.fatalError = "\(error)"; $0.phase = .stopped }
                 return false
             }
@@ -230,7 +230,7 @@ public final class Pipeline: Sendable {
                     return
                 }
             } catch {
-                logger.critical("cannot compress a batch", metadata: ["error": "\(error)"])
+                logger.critical("cannot compress a batch", metadata: ["reason": "\(error)"])
                 control.withLock { $0.fatalError = "\(error)"; $0.phase = .stopped }
                 return
             }
@@ -244,7 +244,7 @@ public final class Pipeline: Sendable {
         do {
             sink = try makeSink()
         } catch {
-            logger.critical("cannot create the sink", metadata: ["error": "\(error)"])
+            logger.critical("cannot create the sink", metadata: ["reason": "\(error)"])
             control.withLock { $0.fatalError = "\(error)"; $0.phase = .stopped }
             return
         }

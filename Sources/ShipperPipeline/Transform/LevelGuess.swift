@@ -2,15 +2,17 @@ import Logging
 
 /// Guesses the level of a plain-text log line, only where it is obvious.
 ///
-/// A syslog priority wins when the source has one. Otherwise the first 64 bytes are searched for a
-/// level word standing alone (`ERROR`, `[warn]`, `level=error`, `E1125`-style prefixes are not
-/// guessed); anything else is `info`. Guessing `error` for a line that merely mentions "error"
-/// deep inside would make the analyzer see errors that are not there, hence the short window and the
-/// word boundaries.
+/// A syslog priority other than 6 wins when the source has one (6, info, is also the default journald
+/// gives captured stdout, so it says nothing). Otherwise the first 64 bytes are searched for a level
+/// word set apart like a level (`ERROR`, `[warn]`, `level=error`); anything else is `info`. Guessing
+/// `error` for a line that merely mentions "error" deep inside would make the analyzer see errors that
+/// are not there, hence the short window and the word boundaries.
 public enum LevelGuess {
     /// The level for a line of text, or for a syslog `priority` (0 emerg ... 7 debug) when known.
     public static func level(of bytes: [UInt8], priority: Int?) -> Logger.Level {
-        if let priority { return level(priority: priority) }
+        // 6 (info) is also what journald gives every line a daemon prints to stdout, so it says
+        // nothing: the text decides then. Any other priority was chosen by the writer and wins.
+        if let priority, priority != 6 { return level(priority: priority) }
         let window = Array(bytes.prefix(64))
         var index = 0
         while index < window.count {
