@@ -98,10 +98,9 @@ public final class Spool: Sendable {
             }
             segments[number] = offset
         }
-        if acked.segment == (segments.keys.max() ?? acked.segment), let length = segments[acked.segment], acked.offset > length {
-            // The acknowledged cursor points into bytes that were just cut off as damaged.
-            acked.offset = length
-        }
+        // The acknowledged cursor may point into bytes just cut off as damaged, or into a segment that
+        // is gone altogether (someone emptied the spool to free disk): never past what exists.
+        acked.offset = min(acked.offset, segments[acked.segment] ?? 0)
         let writeSegment = max(segments.keys.max() ?? acked.segment, acked.segment)
         let writePath = Self.path(directory, writeSegment)
         let fd = try FileIO.open(writePath, flags: O_WRONLY | O_CREAT | O_APPEND)
@@ -246,13 +245,18 @@ public final class Spool: Sendable {
         state.withLock { $0.acknowledged }
     }
 
-    /// Wakes every waiter; appends and reads return at once from now on. Closes the segment file.
+    /// Wakes every waiter; appends and reads return at once from now on.
+    /// The descriptor stays open until `deinit`: an append already past its wait may still be writing,
+    /// and closing under it would fail that write or, worse, send it to a file that reused the number.
     public func close() {
         state.withLock { state in
-            guard !state.closed else { return }
             state.closed = true
-            Glibc.close(state.writeFD)
+            state.blockedSince = nil
         }
+    }
+
+    deinit {
+        state.withLock { Glibc.close($0.writeFD) }
     }
 
     static func path(_ directory: String, _ number: UInt64) -> String {

@@ -54,7 +54,15 @@ public struct EventShaper: Sendable {
             do {
                 let event = try text.withUnsafeBytes { try Event(jsonLine: $0, limits: DecodingLimits(maxLineBytes: maxLineBytes)) }
                 if event.eventID != nil { return Shaped(line: text, wrapped: false) }
-                return Shaped(line: inserting(eventID: EventIDDerivation.eventID(for: record), into: text), wrapped: false)
+                let eventID = EventIDDerivation.eventID(for: record)
+                if text.contains(eventIDKey) {
+                    // `"event_id":null` (or a duplicate key): inserting a second key would leave tools
+                    // that keep the last one (jq, Foundation) with null. Re-encode the parsed event.
+                    var withID = event
+                    withID.eventID = eventID
+                    return Shaped(line: Array(withID.jsonLine(limits: encodingLimits).utf8), wrapped: false)
+                }
+                return Shaped(line: inserting(eventID: eventID, into: text), wrapped: false)
             } catch let error as EventDecodingError {
                 parseError = error.reason
             } catch {
@@ -83,13 +91,15 @@ public struct EventShaper: Sendable {
             eventID: EventIDDerivation.eventID(for: record),
             host: nonEmpty(enrichment.host) ?? defaults.host,
             attributes: attributes)
-        // Leave room for the fixed fields so that a long message is cut, not the whole event
-        // replaced by its 4 KiB fallback.
-        let limits = EncodingLimits(
-            maxStringBytes: max(1024, maxLineBytes - 16 * 1024), maxLineBytes: maxLineBytes)
         var out = OutputBuffer(capacity: text.count + 256)
-        event.encode(into: &out, limits: limits)
+        event.encode(into: &out, limits: encodingLimits)
         return out.bytes
+    }
+
+    /// Leaves room for the fixed fields so that a long message is cut, not the whole event replaced by
+    /// its 4 KiB fallback.
+    private var encodingLimits: EncodingLimits {
+        EncodingLimits(maxStringBytes: max(1024, maxLineBytes - 16 * 1024), maxLineBytes: maxLineBytes)
     }
 
     private func inserting(eventID: String, into line: [UInt8]) -> [UInt8] {
@@ -105,6 +115,8 @@ public struct EventShaper: Sendable {
         result.append(contentsOf: line[(brace + 1)...])
         return result
     }
+
+    private var eventIDKey: [UInt8] { Array(#""event_id""#.utf8) }
 
     private func isJSONSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0a || byte == 0x0d
