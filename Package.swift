@@ -15,6 +15,12 @@ let package = Package(
         .library(name: "ServiceLogJournal", targets: ["ServiceLogJournal"]),
         .library(name: "ServiceLogHummingbird", targets: ["ServiceLogHummingbird"]),
         .library(name: "ServiceLogHTTPClient", targets: ["ServiceLogHTTPClient"]),
+        // The shipper's stages, for embedding or benchmarking them (logshipper is the assembled sidecar).
+        .library(name: "ShipperCore", targets: ["ShipperCore"]),
+        .library(name: "ShipperFileSource", targets: ["ShipperFileSource"]),
+        .library(name: "ShipperJournalSource", targets: ["ShipperJournalSource"]),
+        .library(name: "ShipperHTTPSink", targets: ["ShipperHTTPSink"]),
+        .library(name: "ShipperPipeline", targets: ["ShipperPipeline"]),
         .executable(name: "logshipper", targets: ["LogShipper"]),
         .executable(name: "analyzer", targets: ["Analyzer"]),
         .executable(name: "example-services", targets: ["ExampleServices"]),
@@ -137,6 +143,21 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: The dashboard: pages (static resources), JSON API, live events and /metrics on `analyzer serve`
+        .target(
+            name: "AnalyzerDashboard",
+            dependencies: [
+                "AnalyzerCore",
+                "ServiceLog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/dashboard")],
+            swiftSettings: strict
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "LogShipper",
@@ -161,6 +182,7 @@ let package = Package(
             dependencies: [
                 "ServiceLog",
                 "AnalyzerCore",
+                "AnalyzerDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -250,6 +272,17 @@ let package = Package(
                 "AnalyzerCore",
                 "ServiceLog",
                 "Gzip",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "AnalyzerDashboard",
+                "AnalyzerCore",
+                "ServiceLog",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -64,6 +64,18 @@ let package = Package(
             path: "Benchmarks/EmitBreakdown",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // LogShipper: lines read, events shaped and events shipped per second, against naive baselines.
+        .executableTarget(
+            name: "shipper-throughput",
+            dependencies: [
+                .product(name: "ServiceLog", package: "main"),
+                .product(name: "ShipperCore", package: "main"),
+                .product(name: "ShipperFileSource", package: "main"),
+                .product(name: "ShipperPipeline", package: "main"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/shipper-throughput"
+        ),
         // Prints the per-event table and the ratios from a run's JMH export (see compare.sh).
         .executableTarget(
             name: "compare",
