@@ -19,8 +19,10 @@ struct RunShipper: AsyncParsableCommand {
     func run() async throws {
         let (settings, problems) = ShipperSettings.resolve(options.rawSettings())
         guard problems.isEmpty else {
-            throw ValidationError(problems.map(\.description).joined(separator: "\n"))
+            throw StartError(problems.map(\.description).joined(separator: "\n"))
         }
+        // Refuse a bad sink URL before anything is created on disk.
+        _ = try HTTPSinkFactory.make(ShipperAssembly.sinkConfiguration(settings))
         // Its own log is canonical events on stdout, like the services it ships for.
         ServiceLog.bootstrap(service: "logshipper", level: settings.logLevel)
         let registry = PrometheusCollectorRegistry()
@@ -37,10 +39,8 @@ struct RunShipper: AsyncParsableCommand {
                 },
                 logger: logger)
         } catch {
-            throw ValidationError("cannot use the state directory '\(settings.stateDirectory)': \(error)")
+            throw StartError("cannot use the state directory '\(settings.stateDirectory)': \(error)")
         }
-        // Refuse a bad sink URL now rather than on the delivery thread.
-        _ = try HTTPSinkFactory.make(ShipperAssembly.sinkConfiguration(settings))
 
         var services: [any Service] = []
         if let listen = settings.metricsListen {
@@ -61,5 +61,14 @@ struct RunShipper: AsyncParsableCommand {
             logger: logger))
         try await group.run()
         ServiceLog.flush()
+    }
+}
+
+/// A reason not to start, printed as is (no usage text: the flags parsed fine, their values did not).
+struct StartError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }
