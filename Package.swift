@@ -149,6 +149,7 @@ let package = Package(
             dependencies: [
                 "AnalyzerCore",
                 "ServiceLog",
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -249,6 +250,7 @@ let package = Package(
                 "Gzip",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
