@@ -1,14 +1,20 @@
 # The two commands of the README's quickstart, plus the pieces they are made of.
-.PHONY: demo test setup build benchmarks journald
+.PHONY: demo test browser-test setup build benchmarks journald
 
 ## demo: build and run the example services (orders -> inventory) and show one request's events.
 demo: setup
 	swift run example-services demo
 
-## test: install what the tests need, start journald, run the whole test suite.
+## test: install what the tests need, start journald, run the whole test suite, then the dashboard
+## in a headless browser (screenshots in artifacts/screenshots/).
 test: setup journald
 	swift build --build-tests
 	swift test --skip-build
+	$(MAKE) browser-test
+
+## browser-test: the dashboard in headless Chromium against the built analyzer (needs `swift build`).
+browser-test:
+	python3 tests/browser/test_dashboard.py
 
 setup:
 	@scripts/setup.sh

@@ -1,4 +1,5 @@
 import AnalyzerCore
+import AnalyzerDashboard
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -7,7 +8,7 @@ import ServiceLog
 /// `analyzer serve`: the ingest endpoint logshipper delivers to, in front of the SQLite store.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Receive canonical events over HTTP and store them.",
+        abstract: "Receive canonical events over HTTP, store them, and serve the dashboard.",
         discussion: """
             Listens for batches of canonical events (docs/event-format.md): POST /v1/events with one JSON \
             object per line, optionally gzip-compressed (Content-Encoding: gzip). Valid lines are stored, \
@@ -23,9 +24,16 @@ struct Serve: AsyncParsableCommand {
             Events already stored (same event_id) are counted as duplicates and stored once, so resending a \
             batch is safe. GET /healthz answers 'ok'.
 
+            The same port serves the dashboard (open http://127.0.0.1:4180/): live incidents, one incident, \
+            one request, services; its JSON API under /api/ (docs/api.md), live updates at /api/stream \
+            (Server-Sent Events) and Prometheus metrics at /metrics. Incidents are analysed once at start, \
+            after ingest and when another process writes to the store, over --analysis-window of event time. \
+            AI hypotheses use OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL when set.
+
             Listens on 127.0.0.1 by default. On any other address a token is required: the command refuses \
             to start without --token (or ANALYZER_TOKEN), since anyone who can reach the port could write \
-            events. Stops cleanly on SIGINT or SIGTERM.
+            events. With a token, the dashboard, /api/ and /metrics need it too: 'Authorization: Bearer TOKEN', \
+            or open the dashboard once as /?token=TOKEN (sets a cookie). Stops cleanly on SIGINT or SIGTERM.
 
             Examples:
               analyzer serve --store /var/lib/analyzer/events.sqlite
@@ -59,6 +67,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Longer lines are rejected as invalid; the rest of the batch is stored.")
     var maxLineBytes = IngestLimits().maxLineBytes
 
+    @Option(help: "Event time the dashboard analyses for incidents, in minutes before the newest event.")
+    var analysisWindow: Double = 60
+
+    /// The dashboard's settings: the analysis window and the LLM from the environment.
+    func dashboardConfiguration() -> DashboardConfiguration {
+        let llm = Result { () throws(LLMConfigurationError) in
+            try LLMConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+        }
+        return DashboardConfiguration(analysisWindow: .seconds(analysisWindow * 60), llm: llm)
+    }
+
     /// The settings from flags and environment, validated (before the store is opened, so a refused
     /// start creates no database file).
     func serverConfiguration() throws -> AnalyzerServerConfiguration {
@@ -81,6 +100,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         _ = try serverConfiguration()
+        guard analysisWindow > 0 else { throw ValidationError("--analysis-window must be more than 0 minutes") }
     }
 
     func run() async throws {
@@ -93,7 +113,7 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot open the store '\(store)': \(error)")
         }
-        let server = try AnalyzerServer(store: eventStore, configuration: configuration)
+        let server = try DashboardServer(store: eventStore, configuration: configuration, dashboard: dashboardConfiguration())
         try await server.makeApplication().runService()
     }
 }

@@ -1,0 +1,148 @@
+import AnalyzerCore
+import Hummingbird
+import ServiceLog
+
+/// The JSON API behind the pages (mount under `/api`). Shapes are those of the CLI's `--json`
+/// (the same types): see `docs/api.md`.
+///
+/// | route | answer |
+/// |---|---|
+/// | `GET status` | ``DashboardStatus`` |
+/// | `GET incidents` | `[Incident]` newest first (`analyzer incidents --json`) |
+/// | `GET incidents/{id}` | ``Incident`` |
+/// | `GET incidents/{id}/timeline` | ``IncidentTimeline`` |
+/// | `GET requests/{id}` | ``Diagnosis`` (`analyzer diagnose ID --json`; `?ai=true` for `--ai`) |
+/// | `GET requests/{id}/trace` | ``TraceReport`` (`analyzer trace ID --json`) |
+/// | `GET requests/{id}/diagnosis/stream` | Server-Sent Events: `progress`, `diagnosis`, `done` |
+/// | `GET services` | ``ServiceGraph`` (`analyzer services --json`); `from`, `until` (RFC 3339) or `window` (seconds before the newest event, default 900) |
+/// | `GET stream` | Server-Sent Events: `hello`, `ingest`, `progress`, `incidents` (see ``DashboardEvent``) |
+public struct APIRoutes<Context: RequestContext>: Sendable {
+    let store: any EventStore
+    let monitor: IncidentMonitor
+    let hub: DashboardEventHub
+    let diagnoser: RequestDiagnoser
+    let cache: DiagnosisCache
+
+    /// Creates the routes over `store`, reading incidents from `monitor` and live events from `hub`.
+    public init(store: any EventStore, monitor: IncidentMonitor, hub: DashboardEventHub, configuration: DashboardConfiguration) {
+        self.store = store
+        self.monitor = monitor
+        self.hub = hub
+        diagnoser = RequestDiagnoser(store: store, llm: configuration.llm)
+        cache = DiagnosisCache(capacity: configuration.cachedDiagnoses)
+    }
+
+    /// Adds the routes to `router`.
+    public func addRoutes(to router: some RouterMethods<Context>) {
+        router.get("status") { _, _ in try DashboardJSON.response(await monitor.status()) }
+        router.get("incidents") { _, _ in try DashboardJSON.response(await monitor.incidents()) }
+        router.get("incidents/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard let incident = await monitor.incident(id: id) else { return Self.unknownIncident(id) }
+            return try DashboardJSON.response(incident)
+        }
+        router.get("incidents/:id/timeline") { _, context in
+            let id = try context.parameters.require("id")
+            guard let incident = await monitor.incident(id: id) else { return Self.unknownIncident(id) }
+            return try DashboardJSON.response(try await IncidentTimeline.build(for: incident, store: store))
+        }
+        router.get("requests/:id") { request, context in
+            let id = try context.parameters.require("id")
+            let ai = Self.flag(request, "ai")
+            if ai, let cached = await cache.diagnosis(for: id) { return try DashboardJSON.response(cached) }
+            guard let diagnosis = try await diagnoser.diagnose(id: id, ai: ai) else { return Self.unknownRequest(id) }
+            if ai, diagnosis.source == .llm { await cache.store(diagnosis, for: id) }
+            return try DashboardJSON.response(diagnosis)
+        }
+        router.get("requests/:id/trace") { _, context in
+            let id = try context.parameters.require("id")
+            guard let trace = try await diagnoser.trace(id: id) else { return Self.unknownRequest(id) }
+            return try DashboardJSON.response(TraceReport(trace))
+        }
+        router.get("requests/:id/diagnosis/stream") { request, context in
+            let id = try context.parameters.require("id")
+            return diagnosisStream(id: id, ai: request.uri.queryParameters["ai"] != "false")
+        }
+        router.get("services") { request, _ in
+            try await services(request)
+        }
+        router.get("stream") { _, _ in
+            let hello = DashboardEvent(name: "hello", value: await monitor.status())
+            return ServerSentEvents.response(initial: [hello], events: await hub.subscribe())
+        }
+    }
+
+    /// `analyzer services --json` for a window: `from`/`until`, or the last `window` seconds of data.
+    func services(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        var from: Timestamp?
+        var until: Timestamp?
+        for (name, value) in [("from", query["from"]), ("until", query["until"])] {
+            guard let value else { continue }
+            guard let time = Timestamp(rfc3339: String(value)) else {
+                return DashboardJSON.error("'\(name)' must be an RFC 3339 time, e.g. 2026-11-24T10:00:00Z", status: .badRequest)
+            }
+            if name == "from" { from = time } else { until = time }
+        }
+        if from == nil {
+            let window = query["window"].map { Double(String($0)) } ?? 900
+            guard let window, window > 0 else {
+                return DashboardJSON.error("'window' must be a positive number of seconds", status: .badRequest)
+            }
+            if let newest = try await store.timeRange()?.upperBound {
+                let end = until ?? Timestamp(microsecondsSinceEpoch: newest.microsecondsSinceEpoch + 1)
+                from = Timestamp(microsecondsSinceEpoch: end.microsecondsSinceEpoch - Int64(window * 1e6))
+            }
+        }
+        let events = try await store.events(matching: EventQuery(
+            from: from, until: until, eventTypes: [.requestEnd, .serviceCall, .requestStart, .log, .error, .resource]))
+        return try DashboardJSON.response(ServiceGraph.build(from: events))
+    }
+
+    /// The diagnosis of one request as it forms: `progress` events, each `diagnosis` when ready, then `done`.
+    func diagnosisStream(id: String, ai: Bool) -> Response {
+        let (events, output) = AsyncStream.makeStream(of: DashboardEvent.self)
+        let diagnoser = diagnoser
+        let cache = cache
+        let task = Task {
+            @Sendable func send(_ stage: AnalysisProgress.Stage, _ message: String, _ diagnosis: Diagnosis?) {
+                output.yield(DashboardEvent(name: "progress", value: AnalysisProgress(scope: "request", subject: id, stage: stage, message: message)))
+                if let diagnosis { output.yield(DashboardEvent(name: "diagnosis", value: diagnosis)) }
+            }
+            do {
+                let result: Diagnosis?
+                if ai, let cached = await cache.diagnosis(for: id) {
+                    send(cached.source == .llm ? .aiReady : .aiUnavailable,
+                         cached.source == .llm ? "AI hypothesis ready" : (cached.fallbackReason ?? "AI unavailable"), cached)
+                    result = cached
+                } else {
+                    result = try await diagnoser.diagnose(id: id, ai: ai) { stage, message, diagnosis in
+                        send(stage, message, diagnosis)
+                    }
+                    if ai, let result, result.source == .llm { await cache.store(result, for: id) }
+                }
+                if result == nil { send(.failed, "no events with correlation or trace ID '\(id)'", nil) }
+                output.yield(DashboardEvent(name: "done", value: ["found": result != nil]))
+            } catch {
+                send(.failed, "diagnosis failed: \(error)", nil)
+                output.yield(DashboardEvent(name: "done", value: ["found": false]))
+            }
+            output.finish()
+        }
+        output.onTermination = { _ in task.cancel() }
+        return ServerSentEvents.response(events: events)
+    }
+
+    static func flag(_ request: Request, _ name: String) -> Bool {
+        guard let value = request.uri.queryParameters[Substring(name)] else { return false }
+        return ["", "1", "true", "yes"].contains(value.lowercased())
+    }
+
+    static func unknownIncident(_ id: String) -> Response {
+        DashboardJSON.error("no incident '\(id)' (GET /api/incidents lists them)", status: .notFound)
+    }
+
+    static func unknownRequest(_ id: String) -> Response {
+        DashboardJSON.error("no events with correlation or trace ID '\(id)'", status: .notFound)
+    }
+}

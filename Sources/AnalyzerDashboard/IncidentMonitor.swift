@@ -1,0 +1,229 @@
+import AnalyzerCore
+import Foundation
+import ServiceLifecycle
+import ServiceLog
+import Synchronization
+
+/// Keeps the incident list current without analysing on every page load: one analysis at start, then
+/// one after each burst of ingest (debounced) and when the poll timer finds events another process
+/// wrote, never two at once and never closer than ``DashboardConfiguration/minimumRefreshInterval``.
+///
+/// Each analysis reads at most ``DashboardConfiguration/analysisWindow`` of event time (ending at the
+/// newest event), runs the same ``IncidentAnalyzer`` as `analyzer incidents`, and replaces the
+/// incidents of that window; older incidents stay listed. Its stages and results are published on
+/// the ``DashboardEventHub``, and `/metrics` is updated.
+///
+/// Run it as a service (it is one of the dashboard application's services); readers call
+/// ``incidents()``, which waits for the first analysis.
+public actor IncidentMonitor: Service {
+    /// Why an analysis was asked for.
+    enum Wake: Sendable {
+        case ingest
+        case poll
+    }
+
+    private let store: any EventStore
+    private let configuration: DashboardConfiguration
+    private let hub: DashboardEventHub
+    private let metrics: DashboardMetrics
+    private let analyzer = IncidentAnalyzer()
+    private let wakeStream: AsyncStream<Wake>
+    private let wakeContinuation: AsyncStream<Wake>.Continuation
+    private let acceptedSinceStart = Mutex(0)
+
+    private var known: [Incident] = []
+    private var openCount = 0
+    private var lastRun: AnalysisRun?
+    private var lastStoredCount: Int?
+    private var analysing = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Creates a monitor over `store`; nothing runs until ``run()`` or the first ``incidents()``.
+    public init(store: any EventStore, configuration: DashboardConfiguration, hub: DashboardEventHub, metrics: DashboardMetrics) {
+        self.store = store
+        self.configuration = configuration
+        self.hub = hub
+        self.metrics = metrics
+        (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Called after ingest stored a batch: counts it, announces it, and schedules an analysis.
+    /// Returns at once (it runs inside the ingest request, before the acknowledgement).
+    public nonisolated func noteInsert(_ receipt: StoreReceipt) {
+        metrics.recordIngest(receipt)
+        let total = acceptedSinceStart.withLock { total in
+            total += receipt.inserted
+            return total
+        }
+        let notice = IngestNotice(accepted: receipt.inserted, duplicates: receipt.duplicates, totalAccepted: total)
+        let hub = hub
+        Task { await hub.publish(DashboardEvent(name: "ingest", value: notice)) }
+        if receipt.inserted > 0 { wakeContinuation.yield(.ingest) }
+    }
+
+    /// The known incidents, newest first, in the shape of `analyzer incidents --json`. Waits for the
+    /// first analysis (starting it if the service is not running yet).
+    public func incidents() async -> [Incident] {
+        await waitForFirstAnalysis()
+        return known
+    }
+
+    /// One incident by ID, or `nil`.
+    public func incident(id: String) async -> Incident? {
+        await incidents().first { $0.id == id }
+    }
+
+    /// Store figures and the last analysis, for `/api/status` and the live stream's `hello`.
+    public func status() async -> DashboardStatus {
+        let count = (try? await store.count()) ?? 0
+        let range = try? await store.timeRange()
+        var aiConfigured = false
+        var aiReason: String?
+        switch configuration.llm {
+        case .success(.some): aiConfigured = true
+        case .success(nil): aiReason = "no LLM configured (set OPENAI_API_KEY or OPENAI_BASE_URL)"
+        case .failure(let error): aiReason = error.description
+        }
+        return DashboardStatus(
+            storedEvents: count, oldest: range?.lowerBound.description, newest: range?.upperBound.description, analysing: analysing,
+            lastAnalysis: lastRun, incidents: known.count, openIncidents: openCount, aiConfigured: aiConfigured,
+            aiUnavailableReason: aiReason)
+    }
+
+    /// Analyses at start, then whenever woken (see the type's description), until graceful shutdown
+    /// or cancellation; then closes the hub so every live stream ends.
+    public func run() async throws {
+        let poll = configuration.pollInterval
+        let wake = wakeContinuation
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: poll)
+                    wake.yield(.poll)
+                }
+            }
+            group.addTask { await self.refreshLoop() }
+            group.addTask {
+                try? await gracefulShutdown()
+            }
+            // Whichever ends first (shutdown, or cancellation ending the others) stops the rest.
+            await group.next()
+            group.cancelAll()
+        }
+        await hub.close()
+    }
+
+    private func refreshLoop() async {
+        await waitForFirstAnalysis()
+        var lastStart = ContinuousClock.now
+        for await reason in wakeStream {
+            if Task.isCancelled { break }
+            switch reason {
+            case .poll:
+                // Only when the store changed behind our back (another process, retention).
+                guard let count = try? await store.count(), count != lastStoredCount else { continue }
+            case .ingest:
+                try? await Task.sleep(for: configuration.ingestDebounce)
+            }
+            let wait = configuration.minimumRefreshInterval - (ContinuousClock.now - lastStart)
+            if wait > .zero { try? await Task.sleep(for: wait) }
+            if Task.isCancelled { break }
+            lastStart = ContinuousClock.now
+            await refresh()
+        }
+    }
+
+    private func waitForFirstAnalysis() async {
+        if lastRun != nil { return }
+        if analysing {
+            await withCheckedContinuation { waiters.append($0) }
+        } else {
+            await refresh()
+        }
+    }
+
+    /// One analysis of the window ending at the newest event.
+    func refresh() async {
+        if analysing {
+            await withCheckedContinuation { waiters.append($0) }
+            return
+        }
+        analysing = true
+        defer {
+            analysing = false
+            let waiting = waiters
+            waiters.removeAll()
+            for waiter in waiting { waiter.resume() }
+        }
+        let started = ContinuousClock.now
+        await progress(.gatheringData, "gathering data")
+        do {
+            let count = try await store.count()
+            guard let range = try await store.timeRange() else {
+                finish(incidents: [], open: 0, count: count, from: nil, until: nil, events: 0, started: started)
+                await publishChanges(previous: [])
+                return
+            }
+            let until = range.upperBound.microsecondsSinceEpoch + 1
+            let from = max(range.lowerBound.microsecondsSinceEpoch, until - configuration.analysisWindow.microseconds)
+            let events = try await store.events(matching: EventQuery(
+                from: Timestamp(microsecondsSinceEpoch: from), until: Timestamp(microsecondsSinceEpoch: until),
+                eventTypes: Observations.eventTypes))
+            await progress(.analysingTraces, "analysing traces (\(events.count) events)")
+            let (found, graph) = await Self.analyse(
+                events, analyzer: analyzer, recentFrom: until - configuration.recentWindow.microseconds)
+            metrics.recordGraph(graph)
+
+            let previous = known
+            // Incidents of the analysed window are replaced; earlier ones stay.
+            let kept = previous.filter { incident in
+                (Timestamp(rfc3339: incident.end)?.microsecondsSinceEpoch ?? 0) < from
+            }
+            let merged = Array((kept + found).sorted { ($0.start, $0.id) > ($1.start, $1.id) }.prefix(configuration.maximumIncidents))
+            let openFrom = range.upperBound.microsecondsSinceEpoch - configuration.openGrace.microseconds
+            let open = merged.filter { (Timestamp(rfc3339: $0.end)?.microsecondsSinceEpoch ?? 0) >= openFrom }.count
+            finish(
+                incidents: merged, open: open, count: count, from: Timestamp(microsecondsSinceEpoch: from).description,
+                until: range.upperBound.description, events: events.count, started: started)
+            await progress(.incidentsReady, "\(merged.count) incident\(merged.count == 1 ? "" : "s") (\(open) open)")
+            await publishChanges(previous: previous)
+        } catch {
+            await progress(.failed, "analysis failed: \(error)")
+            if lastRun == nil {
+                finish(incidents: known, open: openCount, count: 0, from: nil, until: nil, events: 0, started: started)
+            }
+        }
+    }
+
+    private func finish(
+        incidents: [Incident], open: Int, count: Int, from: String?, until: String?, events: Int, started: ContinuousClock.Instant
+    ) {
+        let took = ContinuousClock.now - started
+        known = incidents
+        openCount = open
+        lastStoredCount = count
+        lastRun = AnalysisRun(
+            finishedAt: Timestamp.now().description, from: from, until: until, events: events,
+            tookMS: Double(took.microseconds) / 1000)
+        metrics.recordAnalysis(duration: took, storedEvents: count, incidents: incidents.count, open: open)
+    }
+
+    private func publishChanges(previous: [Incident]) async {
+        let before = Set(previous.map(\.id))
+        let changed = IncidentsChanged(newIDs: known.map(\.id).filter { !before.contains($0) }, total: known.count, open: openCount)
+        await hub.publish(DashboardEvent(name: "incidents", value: changed))
+    }
+
+    private func progress(_ stage: AnalysisProgress.Stage, _ message: String) async {
+        await hub.publish(DashboardEvent(name: "progress", value: AnalysisProgress(scope: "incidents", stage: stage, message: message)))
+    }
+
+    /// The CPU-bound part, off the actor so readers are not held up: incidents of the window and the
+    /// service graph of its recent part.
+    @concurrent
+    private static func analyse(_ events: [Event], analyzer: IncidentAnalyzer, recentFrom: Int64) async -> ([Incident], ServiceGraph) {
+        let incidents = analyzer.incidents(in: Observations(events: events))
+        let graph = ServiceGraph.build(from: events.filter { $0.timestamp.microsecondsSinceEpoch >= recentFrom })
+        return (incidents, graph)
+    }
+}

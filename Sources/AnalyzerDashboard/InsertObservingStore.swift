@@ -1,0 +1,51 @@
+import AnalyzerCore
+import ServiceLog
+import W3CTraceContext
+
+/// An ``EventStore`` that tells the dashboard when a batch was stored, so that `/metrics` counts ingest
+/// and the incident analysis reruns after new data (not on every page load).
+///
+/// Every call is forwarded unchanged; `onInsert` runs after the base store committed, with its
+/// receipt, and must return quickly (it runs before ingest acknowledges the batch).
+public struct InsertObservingStore: EventStore {
+    /// The store that holds the events.
+    public let base: any EventStore
+    private let onInsert: @Sendable (StoreReceipt) -> Void
+
+    /// Wraps `base`; `onInsert` is called after each successful ``insert(_:)``.
+    public init(base: any EventStore, onInsert: @escaping @Sendable (StoreReceipt) -> Void) {
+        self.base = base
+        self.onInsert = onInsert
+    }
+
+    /// Stores the batch in the base store, then reports the receipt.
+    public func insert(_ events: [Event]) async throws -> StoreReceipt {
+        let receipt = try await base.insert(events)
+        onInsert(receipt)
+        return receipt
+    }
+
+    public func events(correlationID: String) async throws -> [Event] {
+        try await base.events(correlationID: correlationID)
+    }
+
+    public func events(traceID: TraceID) async throws -> [Event] {
+        try await base.events(traceID: traceID)
+    }
+
+    public func events(matching query: EventQuery) async throws -> [Event] {
+        try await base.events(matching: query)
+    }
+
+    public func timeRange() async throws -> ClosedRange<Timestamp>? {
+        try await base.timeRange()
+    }
+
+    public func count() async throws -> Int {
+        try await base.count()
+    }
+
+    public func applyRetention(_ policy: RetentionPolicy) async throws -> Int {
+        try await base.applyRetention(policy)
+    }
+}

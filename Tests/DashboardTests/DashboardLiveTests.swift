@@ -1,0 +1,96 @@
+import AnalyzerCore
+import AnalyzerDashboard
+import Foundation
+import ServiceLog
+import Testing
+
+/// Live updates and metrics: events posted to `/v1/events` reach open streams, a new incident is
+/// found without anyone asking, and `/metrics` reflects ingest and analysis.
+@Suite("Dashboard live updates and metrics")
+struct DashboardLiveTests {
+    @Test("A new incident ingested through POST /v1/events is announced on /api/stream")
+    func newIncidentArrivesLive() async throws {
+        let (store, _) = try await Recorded.store(with: Recorded.memoryLeak)
+        try await withDashboard(store: store) { server in
+            let before = try #require(try await server.get("/api/incidents").json() as? [[String: Any]])
+            let reader = try await EventStreamReader.connect(server.baseURL + "/api/stream")
+            #expect(await reader.wait(within: 30) { $0.name == "hello" } != nil)
+
+            try await server.ingest(Recorded.errors)
+
+            let ingest = await reader.wait(within: 60) { $0.name == "ingest" }
+            #expect(ingest?.data.contains(#""accepted":"#) == true)
+            let progress = await reader.wait(within: 60) { $0.name == "progress" && $0.data.contains("analysing_traces") }
+            #expect(progress != nil, "the analysis reports its stages")
+            let newIDs = await Self.newIncidentIDs(from: reader, within: 120)
+            let seen = await reader.messages.map { "\($0.name): \($0.data.prefix(120))" }.joined(separator: "\n")
+            try #require(!newIDs.isEmpty, "no incidents event with a new incident; got:\n\(seen)")
+
+            // Batches arrive one by one, so early analyses may see part of the new incident; wait for
+            // the list to settle on the whole of it (a deadline, not a timing assertion).
+            var after: [[String: Any]] = []
+            let deadline = ContinuousClock.now + .seconds(120)
+            repeat {
+                after = try #require(try await server.get("/api/incidents").json() as? [[String: Any]])
+                if after.first.flatMap({ ($0["root_cause"] as? [String: Any])?["service"] as? String }) == "fraud" { break }
+                try await Task.sleep(for: .milliseconds(200))
+            } while ContinuousClock.now < deadline
+            // Newest first: the new incident (two hours later) leads the list; the recorded one is kept.
+            let fresh = try #require(after.first)
+            #expect((fresh["root_cause"] as? [String: Any])?["service"] as? String == "fraud")
+            #expect(after.contains { $0["id"] as? String == before.first?["id"] as? String })
+            #expect(after.count == before.count + 1)
+            // ...and it was announced on the stream.
+            let freshID = try #require(fresh["id"] as? String)
+            let announced = await Self.newIncidentIDs(from: reader, within: 60, containing: freshID)
+            #expect(announced.contains(freshID), "the stream never announced \(freshID)")
+            await reader.stop()
+        }
+    }
+
+    /// The `new_ids` of the first `incidents` event that has some, waiting up to `seconds` (a deadline).
+    /// With `containing`, waits until that ID was announced and returns every ID announced so far.
+    static func newIncidentIDs(from reader: EventStreamReader, within seconds: Double, containing id: String? = nil) async -> [String] {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        repeat {
+            let announced = await reader.messages.filter { $0.name == "incidents" }.flatMap(newIDs)
+            if let id {
+                if announced.contains(id) { return announced }
+            } else if !announced.isEmpty {
+                return announced
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        } while ContinuousClock.now < deadline
+        return []
+    }
+
+    /// The `new_ids` of an `incidents` event.
+    static func newIDs(_ message: EventStreamReader.Message) -> [String] {
+        let object = try? JSONSerialization.jsonObject(with: Data(message.data.utf8)) as? [String: Any]
+        return object?["new_ids"] as? [String] ?? []
+    }
+
+    @Test("/metrics exports ingest, incidents and per-service figures in Prometheus text format")
+    func metrics() async throws {
+        let (store, _) = try await Recorded.store(with: Recorded.memoryLeak)
+        try await withDashboard(store: store) { server in
+            _ = try await server.get("/api/incidents")  // waits for the first analysis
+            let batch = Array(Recorded.errors.prefix(500))
+            try await server.ingest(batch)
+            let reply = try await server.get("/metrics")
+            #expect(reply.status == 200)
+            #expect(reply.header("content-type").first?.hasPrefix("text/plain") == true)
+            let lines = reply.body.split(separator: "\n").map(String.init)
+            #expect(lines.contains("analyzer_events_ingested_total \(batch.count)"))
+            #expect(lines.contains("analyzer_ingest_batches_total 1"))
+            #expect(lines.contains("# TYPE analyzer_incidents_open gauge"))
+            #expect(lines.contains { $0.hasPrefix("analyzer_incidents_known ") && !$0.hasSuffix(" 0.0") })
+            #expect(lines.contains { $0.hasPrefix(#"analyzer_service_error_ratio{service="payments"} "#) })
+            #expect(lines.contains { $0.hasPrefix(#"analyzer_service_latency_p99_seconds{service="gateway"} "#) })
+            #expect(lines.contains { $0.hasPrefix(#"analyzer_edge_error_ratio{caller="orders",callee="payments"} "#) })
+            for name in DashboardMetrics.names {
+                #expect(lines.contains { $0.hasPrefix("# TYPE \(name) ") }, "\(name) is not exported")
+            }
+        }
+    }
+}
