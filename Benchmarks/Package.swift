@@ -76,6 +76,16 @@ let package = Package(
             ],
             path: "Sources/shipper-throughput"
         ),
+        // ServiceLog: canonical lines decoded per second by Event(jsonLine:), against the original
+        // dictionary-based decoder and JSONSerialization.
+        .executableTarget(
+            name: "decode-throughput",
+            dependencies: [
+                .product(name: "ServiceLog", package: "main"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/decode-throughput"
+        ),
         // Prints the per-event table and the ratios from a run's JMH export (see compare.sh).
         .executableTarget(
             name: "compare",

@@ -27,15 +27,22 @@ extension Event {
     ///
     /// Unknown fields are kept in ``attributes``; a missing required field, a wrongly typed reserved field or
     /// malformed JSON throws ``EventDecodingError`` with a reason that names the field.
+    ///
+    /// This is the hot path of the shipper and of ingest: a single pass over the line that never builds the
+    /// top-level dictionary (see `CanonicalEventDecoder`). It accepts and rejects exactly what
+    /// ``init(referenceJSONLine:limits:)`` does, with the same reasons.
     public init(jsonLine bytes: UnsafeRawBufferPointer, limits: DecodingLimits = DecodingLimits()) throws(EventDecodingError) {
-        var bytes = bytes
-        while let last = bytes.last, last == 0x0A || last == 0x0D {
-            bytes = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 1)])
-        }
-        guard bytes.count <= limits.maxLineBytes else {
-            throw EventDecodingError("line is \(bytes.count) bytes, over the \(limits.maxLineBytes)-byte limit")
-        }
-        guard !bytes.isEmpty else { throw EventDecodingError("empty line") }
+        let line = try Event.trimmedLine(bytes, limits: limits)
+        self = try CanonicalEventDecoder.decode(line, maxDepth: limits.maxDepth)
+    }
+
+    /// The original dictionary-based decoder: parses the whole line into a ``JSONValue`` tree, then reads the
+    /// reserved fields with ``init(fields:)``.
+    ///
+    /// Kept for the differential tests and the `decode-throughput` benchmark, which hold the fast
+    /// ``init(jsonLine:limits:)`` to the same results; not meant for production use (it is several times slower).
+    public init(referenceJSONLine bytes: UnsafeRawBufferPointer, limits: DecodingLimits = DecodingLimits()) throws(EventDecodingError) {
+        let bytes = try Event.trimmedLine(bytes, limits: limits)
         let value: JSONValue
         do {
             value = try JSONParser(maxDepth: limits.maxDepth).parse(bytes)
@@ -44,6 +51,30 @@ extension Event {
         }
         guard case .object(let fields) = value else { throw EventDecodingError("line is not a JSON object") }
         try self.init(fields: fields)
+    }
+
+    /// The string form of ``init(referenceJSONLine:limits:)``.
+    public init(referenceJSONLine text: String, limits: DecodingLimits = DecodingLimits()) throws(EventDecodingError) {
+        var text = text
+        let result = text.withUTF8 { utf8 in
+            Result { () throws(EventDecodingError) -> Event in
+                try Event(referenceJSONLine: UnsafeRawBufferPointer(utf8), limits: limits)
+            }
+        }
+        self = try result.get()
+    }
+
+    /// `bytes` without its trailing newline(s); throws if it is empty or over the size limit.
+    static func trimmedLine(_ bytes: UnsafeRawBufferPointer, limits: DecodingLimits) throws(EventDecodingError) -> UnsafeRawBufferPointer {
+        var bytes = bytes
+        while let last = bytes.last, last == 0x0A || last == 0x0D {
+            bytes = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 1)])
+        }
+        guard bytes.count <= limits.maxLineBytes else {
+            throw EventDecodingError("line is \(bytes.count) bytes, over the \(limits.maxLineBytes)-byte limit")
+        }
+        guard !bytes.isEmpty else { throw EventDecodingError("empty line") }
+        return bytes
     }
 
     /// Parses and validates one canonical line given as a string.

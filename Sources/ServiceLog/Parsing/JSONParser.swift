@@ -63,13 +63,18 @@ extension JSONParser {
         }
 
         mutating func expect(_ literal: StaticString, value: JSONValue) throws(Failure) -> JSONValue {
+            try expectLiteral(literal)
+            return value
+        }
+
+        /// Consumes `literal` (`true`, `false` or `null`) or fails with "invalid literal".
+        mutating func expectLiteral(_ literal: StaticString) throws(Failure) {
             let count = literal.utf8CodeUnitCount
             guard bytes.count - index >= count else { throw fail("invalid literal") }
             for offset in 0..<count where bytes[index + offset] != literal.utf8Start[offset] {
                 throw fail("invalid literal")
             }
             index += count
-            return value
         }
 
         mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
@@ -142,26 +147,79 @@ extension JSONParser {
             }
         }
 
-        mutating func parseString() throws(Failure) -> String {
+        /// Where a scanned string's content lies: either a plain run of bytes in the input (no escapes,
+        /// already checked to be valid UTF-8), or the start of a string that contains escapes.
+        enum StringScan {
+            /// The content is `bytes[range]` verbatim; the cursor is past the closing quote.
+            case plain(Range<Int>)
+            /// The content starts at `start` and has an escape at the cursor; finish it with
+            /// ``finishEscapedString(start:)``.
+            case escaped(start: Int)
+        }
+
+        /// Scans a string up to its closing quote or its first backslash, whichever comes first, with the
+        /// same checks (and failure offsets) as ``parseString()``. Lets callers that only need the bytes
+        /// (hex IDs, timestamps, reserved keys) skip building a `String`.
+        mutating func scanString() throws(Failure) -> StringScan {
             index += 1
             let start = index
-            // Fast path: no escapes, ASCII or valid UTF-8, one copy.
+            // Eight bytes at a time while none is a quote, a backslash or a control character; remember
+            // whether any is non-ASCII (only then does the content need UTF-8 validation).
+            var highBits: UInt64 = 0
+            while bytes.count - index >= 8 {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                if Self.hasQuoteBackslashOrControl(word) { break }
+                highBits |= word
+                index += 8
+            }
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
-                    let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                    if let bad = UTF8Validation.firstInvalidIndex(slice) {
-                        index = start + bad
-                        throw fail("invalid UTF-8")
+                    if highBits & 0x8080_8080_8080_8080 != 0 {
+                        let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+                        if let bad = UTF8Validation.firstInvalidIndex(slice) {
+                            index = start + bad
+                            throw fail("invalid UTF-8")
+                        }
                     }
                     index += 1
-                    return String(decoding: slice, as: UTF8.self)
+                    return .plain(start..<(index - 1))
                 }
-                if byte == UInt8(ascii: "\\") { break }
+                if byte == UInt8(ascii: "\\") { return .escaped(start: start) }
                 if byte < 0x20 { throw fail("unescaped control character in string") }
+                highBits |= UInt64(byte)
                 index += 1
             }
-            guard index < bytes.count else { throw fail("unterminated string") }
+            throw fail("unterminated string")
+        }
+
+        /// Whether any byte of `word` is `"`, `\` or below 0x20 (exact: no false positives or negatives).
+        @inline(__always)
+        static func hasQuoteBackslashOrControl(_ word: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+            let quote = hasZeroByte(word ^ (ones &* 0x22))
+            let backslash = hasZeroByte(word ^ (ones &* 0x5C))
+            let control = (word &- ones &* 0x20) & ~word & highs != 0
+            return quote || backslash || control
+        }
+
+        /// The string at the cursor, unescaped.
+        mutating func parseString() throws(Failure) -> String {
+            switch try scanString() {
+            case .plain(let range): return string(range)
+            case .escaped(let start): return try finishEscapedString(start: start)
+            }
+        }
+
+        /// The input bytes in `range` (already validated) as a `String`.
+        func string(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        }
+
+        /// Finishes a string whose content began at `start` and that has an escape at the cursor.
+        mutating func finishEscapedString(start: Int) throws(Failure) -> String {
             var scalars = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
             while index < bytes.count {
                 let byte = bytes[index]
@@ -229,9 +287,38 @@ extension JSONParser {
             return value
         }
 
+        /// A JSON number, unboxed (``JSONValue`` is an indirect enum: every case with a payload allocates).
+        enum Number {
+            case int(Int64)
+            case double(Double)
+
+            var jsonValue: JSONValue {
+                switch self {
+                case .int(let value): .int(value)
+                case .double(let value): .double(value)
+                }
+            }
+        }
+
         mutating func parseNumber() throws(Failure) -> JSONValue {
+            try scanNumber().jsonValue
+        }
+
+        /// Exact powers of ten for the fast double path (all exactly representable as `Double`).
+        static let powersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { value, _ in value * 10 } }
+
+        /// Parses a number with the RFC 8259 grammar: an integer that fits in `Int64` stays an integer,
+        /// anything else is a finite `Double`.
+        ///
+        /// Fast paths that give bit-identical results to `Int64(text)` / `Double(text)` without building the
+        /// text: integers of at most 18 digits are accumulated directly; decimals without exponent whose
+        /// digits fit in 15 significant digits and 22 fraction digits are `mantissa / 10^k`, which IEEE
+        /// division rounds correctly because both operands are exact (Clinger's fast path).
+        mutating func scanNumber() throws(Failure) -> Number {
             let start = index
-            if bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let negative = bytes[index] == UInt8(ascii: "-")
+            if negative { index += 1 }
+            let digitsStart = index
             guard !atEnd else { throw fail("invalid number") }
             if bytes[index] == UInt8(ascii: "0") {
                 index += 1
@@ -240,14 +327,18 @@ extension JSONParser {
             } else {
                 throw fail("invalid number")
             }
+            let integerEnd = index
             var integral = true
+            var fractionStart = index
             if !atEnd, bytes[index] == UInt8(ascii: ".") {
                 integral = false
                 index += 1
+                fractionStart = index
                 let digits = index
                 while !atEnd, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
                 guard index > digits else { throw fail("invalid number") }
             }
+            let fractionEnd = index
             if !atEnd, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                 integral = false
                 index += 1
@@ -255,6 +346,20 @@ extension JSONParser {
                 let digits = index
                 while !atEnd, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
                 guard index > digits else { throw fail("invalid number") }
+            }
+            if integral, integerEnd - digitsStart <= 18 {
+                var value: Int64 = 0
+                for position in digitsStart..<integerEnd { value = value &* 10 &+ Int64(bytes[position] &- 48) }
+                return .int(negative ? -value : value)
+            }
+            if !integral, fractionEnd == index, fractionEnd - fractionStart <= 22,
+                (integerEnd - digitsStart) + (fractionEnd - fractionStart) <= 15
+            {
+                var mantissa: Int64 = 0
+                for position in digitsStart..<integerEnd { mantissa = mantissa &* 10 &+ Int64(bytes[position] &- 48) }
+                for position in fractionStart..<fractionEnd { mantissa = mantissa &* 10 &+ Int64(bytes[position] &- 48) }
+                let value = Double(mantissa) / Self.powersOfTen[fractionEnd - fractionStart]
+                return .double(negative ? -value : value)
             }
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if integral, let value = Int64(text) { return .int(value) }
