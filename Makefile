@@ -9,7 +9,9 @@ demo: setup
 ## in a headless browser (screenshots in artifacts/screenshots/).
 test: setup journald
 	swift build --build-tests
-	swift test --skip-build
+	# One test at a time: many suites start real processes, threads that block (libcurl, fsync, journald)
+	# and servers; run together on 2 cores they starve each other's HTTP deadlines. Serial takes ~2.5 min.
+	swift test --skip-build --no-parallel
 	$(MAKE) browser-test
 
 ## browser-test: the dashboard in headless Chromium against the built analyzer (needs `swift build`).
