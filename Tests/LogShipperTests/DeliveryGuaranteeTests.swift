@@ -17,6 +17,7 @@ import Testing
 
         var expected = Set<String>()
         var shipper = try harness.startShipper(analyzerPort: port)
+        defer { ProcessHarness.stopIfRunning(shipper) }
         var next = 0
         // Five rounds: write a burst (canonical and plain lines), kill -9 the shipper at a moment it is
         // busy, rotate the file every other round, restart.
@@ -48,7 +49,6 @@ import Testing
             }
             shipper = try harness.startShipper(analyzerPort: port)
         }
-        defer { _ = ProcessHarness.terminate(shipper) }
 
         do {
             try await ProcessHarness.waitUntil("all \(expected.count) events stored") {
@@ -99,6 +99,7 @@ import Testing
         let shipper = try harness.startShipper(
             analyzerPort: port, metricsPort: metricsPort,
             extra: ["--set", "spool.max_bytes=65536", "--set", "batch.max_bytes=4096", "--set", "batch.compression_level=0"])
+        defer { ProcessHarness.stopIfRunning(shipper) }
         var expected = Set<String>()
         for index in 1...600 { expected.insert("outage-\(index)") }
         try harness.appendLines(expected.sorted().map { ProcessHarness.canonicalLine($0, message: String(repeating: "x", count: 200)) }, to: "app.log")
@@ -130,6 +131,7 @@ import Testing
         defer { _ = ProcessHarness.terminate(analyzer) }
         try harness.appendLines((1...50).map { ProcessHarness.canonicalLine("term-\($0)") }, to: "app.log")
         let shipper = try harness.startShipper(analyzerPort: port)
+        defer { ProcessHarness.stopIfRunning(shipper) }
         try await ProcessHarness.waitUntil("50 events stored") { try await harness.storedEventIDs().count == 50 }
         #expect(ProcessHarness.terminate(shipper) == 0)
         let checkpoint = try String(contentsOfFile: harness.stateDirectory + "/checkpoint.json", encoding: .utf8)

@@ -134,6 +134,11 @@ struct ProcessHarness {
         process.waitUntilExit()
     }
 
+    /// Leaves no process behind when a test fails half-way.
+    static func stopIfRunning(_ process: Process) {
+        if process.isRunning { kill9(process) }
+    }
+
     static func terminate(_ process: Process) -> Int32 {
         process.terminate()
         process.waitUntilExit()
