@@ -42,15 +42,15 @@ public struct DashboardAccessMiddleware<Context: RequestContext>: RouterMiddlewa
             }
             return try await next(request, context)
         }
-        if let header = request.headers[.authorization], let presented = Self.bearerToken(header),
-            Self.constantTimeEquals(presented, expectedToken)
+        if let header = request.headers[.authorization], let presented = BearerCredentials.token(in: header),
+            BearerCredentials.constantTimeEquals(presented, expectedToken)
         {
             return try await next(request, context)
         }
-        if let cookie = request.cookies[Self.cookieName], Self.constantTimeEquals(Array(cookie.value.utf8), expectedCookie) {
+        if let cookie = request.cookies[Self.cookieName], BearerCredentials.constantTimeEquals(Array(cookie.value.utf8), expectedCookie) {
             return try await next(request, context)
         }
-        if let query = request.uri.queryParameters["token"], Self.constantTimeEquals(Array(query.utf8), expectedToken) {
+        if let query = request.uri.queryParameters["token"], BearerCredentials.constantTimeEquals(Array(query.utf8), expectedToken) {
             guard isPage, request.method == .get else { return try await next(request, context) }
             var response = Response(status: .seeOther, headers: [.location: path, .cacheControl: "no-store"])
             response.setCookie(Cookie(name: Self.cookieName, value: String(decoding: expectedCookie, as: UTF8.self), path: "/", httpOnly: true, sameSite: .strict))
@@ -98,24 +98,6 @@ public struct DashboardAccessMiddleware<Context: RequestContext>: RouterMiddlewa
             }
         }
         return result
-    }
-
-    /// The credentials of a `Bearer` authorization (scheme case-insensitive).
-    static func bearerToken(_ header: String) -> [UInt8]? {
-        let utf8 = Array(header.utf8)
-        guard utf8.count > 7, utf8[6] == 0x20, String(decoding: utf8[0..<6], as: UTF8.self).lowercased() == "bearer" else { return nil }
-        let token = utf8[7...].drop { $0 == 0x20 }
-        return token.isEmpty ? nil : Array(token)
-    }
-
-    /// Compares every byte of `expected` whatever `presented` holds.
-    static func constantTimeEquals(_ presented: [UInt8], _ expected: [UInt8]) -> Bool {
-        var difference: UInt = presented.count == expected.count ? 0 : 1
-        for index in expected.indices {
-            let byte = index < presented.count ? presented[index] : 0
-            difference |= UInt(byte ^ expected[index])
-        }
-        return difference == 0
     }
 }
 

@@ -17,8 +17,8 @@ public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization], let presented = Self.bearerToken(header),
-            Self.constantTimeEquals(presented, expected)
+        guard let header = request.headers[.authorization], let presented = BearerCredentials.token(in: header),
+            BearerCredentials.constantTimeEquals(presented, expected)
         else {
             let reason = request.headers[.authorization] == nil ? "missing bearer token" : "wrong bearer token"
             return try JSONResponse.make(
@@ -26,26 +26,5 @@ public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
                 status: .unauthorized, headers: [.wwwAuthenticate: #"Bearer realm="analyzer""#])
         }
         return try await next(request, context)
-    }
-
-    /// The credentials of a `Bearer` authorization (the scheme is case-insensitive, RFC 9110 §11.1).
-    static func bearerToken(_ header: String) -> [UInt8]? {
-        let utf8 = Array(header.utf8)
-        guard utf8.count > 7, utf8[6] == 0x20,
-            String(decoding: utf8[0..<6], as: UTF8.self).lowercased() == "bearer"
-        else { return nil }
-        let token = utf8[7...].drop { $0 == 0x20 }
-        return token.isEmpty ? nil : Array(token)
-    }
-
-    /// Compares every byte of `expected` whatever `presented` holds: the time depends only on the
-    /// expected length, never on where the first difference is.
-    static func constantTimeEquals(_ presented: [UInt8], _ expected: [UInt8]) -> Bool {
-        var difference: UInt = presented.count == expected.count ? 0 : 1
-        for index in expected.indices {
-            let byte = index < presented.count ? presented[index] : 0
-            difference |= UInt(byte ^ expected[index])
-        }
-        return difference == 0
     }
 }
