@@ -1,4 +1,5 @@
 import Glibc
+import ServiceLog
 import ShipperCore
 
 /// Who a file is, independent of its name: device, inode and a hash of its first bytes.
@@ -67,11 +68,6 @@ struct FileIdentity: Hashable, Sendable {
 
     /// 64-bit FNV-1a: stable across runs and platforms, unlike `Hasher`.
     static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return hash
+        FNV1a.hash(bytes)
     }
 }

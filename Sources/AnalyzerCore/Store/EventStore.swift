@@ -82,10 +82,7 @@ public enum StoredEventID {
     /// The event's `event_id`, or `derived-<16 hex>` from FNV-1a of its canonical encoding.
     public static func of(_ event: Event) -> String {
         if let id = event.eventID, !id.isEmpty { return id }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in event.jsonLine().utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
+        let hash = FNV1a.hash(event.jsonLine().utf8)
         return "derived-" + HexID.string(withUnsafeBytes(of: hash.bigEndian) { Array($0) })
     }
 }

@@ -1,3 +1,4 @@
+import ServiceLog
 import ShipperCore
 
 /// Stable `event_id`s for events that arrive without one.
@@ -10,7 +11,7 @@ import ShipperCore
 public enum EventIDDerivation {
     /// `ls-` followed by 32 hex digits (128 bits from two independent FNV-1a 64 hashes).
     public static func eventID(for record: SourceRecord) -> String {
-        var low = FNV1a(seed: 0xcbf2_9ce4_8422_2325)
+        var low = FNV1a()
         var high = FNV1a(seed: 0x6c62_272e_07bb_0142)
         for part in [record.stream.rawValue, record.origin] {
             low.add(part.utf8)
@@ -26,22 +27,5 @@ public enum EventIDDerivation {
     private static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-}
-
-/// FNV-1a, 64 bits: tiny, fast, and stable across processes and releases (unlike `Hasher`).
-struct FNV1a {
-    private(set) var value: UInt64
-
-    init(seed: UInt64) {
-        value = seed
-    }
-
-    mutating func add(_ byte: UInt8) {
-        value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-    }
-
-    mutating func add(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes { add(byte) }
     }
 }
