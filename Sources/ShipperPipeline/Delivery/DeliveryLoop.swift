@@ -136,32 +136,38 @@ final class DeliveryLoop {
             case .rejected(let status, let reason):
                 // A wrong URL or token refuses every batch alike: keep them spooled (reading pauses when
                 // the spool fills) and say loudly what to fix, instead of dead-lettering everything.
-                let delay = backoff.delay(attempt: retry, retryAfter: nil, using: &generator)
-                metrics.retried(reason: reason, kind: "http_\(status)")
-                if retry == 0 || retry.isMultiple(of: 10) {
+                guard waitBeforeRetry(&retry, reason: reason, kind: "http_\(status)", retryAfter: nil, log: { attempt, _ in
                     logger.error(
                         "the receiver refuses every request: fix the shipper's configuration (events stay spooled)",
-                        metadata: ["status": "\(status)", "reason": "\(reason)", "attempt": "\(retry + 1)"])
-                }
-                retry += 1
-                publishSpoolState()
-                if !sleep(delay) { return .interrupted }
+                        metadata: ["status": "\(status)", "reason": "\(reason)", "attempt": "\(attempt)"])
+                }) else { return .interrupted }
             case .retryable(let reason, let retryAfter):
                 if let maxRetries, retry >= maxRetries {
                     return .rejected(status: nil, reason: "gave up after \(retry + 1) attempts (max_retries): \(reason)")
                 }
-                let delay = backoff.delay(attempt: retry, retryAfter: retryAfter, using: &generator)
-                metrics.retried(reason: reason, kind: retryAfter == nil ? "error" : "retry_after")
-                if retry == 0 || retry.isMultiple(of: 10) {
-                    logger.warning(
-                        "delivery failed; retrying (events stay spooled until the receiver acknowledges them)",
-                        metadata: ["reason": "\(reason)", "attempt": "\(retry + 1)", "retry_in_ms": "\(Int(delay.seconds * 1000))"])
-                }
-                retry += 1
-                publishSpoolState()
-                if !sleep(delay) { return .interrupted }
+                guard waitBeforeRetry(
+                    &retry, reason: reason, kind: retryAfter == nil ? "error" : "retry_after", retryAfter: retryAfter,
+                    log: { attempt, delay in
+                        logger.warning(
+                            "delivery failed; retrying (events stay spooled until the receiver acknowledges them)",
+                            metadata: ["reason": "\(reason)", "attempt": "\(attempt)", "retry_in_ms": "\(Int(delay.seconds * 1000))"])
+                    })
+                else { return .interrupted }
             }
         }
+    }
+
+    /// Counts a failed attempt, logs it (the first and every tenth, so a long outage does not flood the
+    /// log), and sleeps the backoff; `false` when shutdown cut the wait short.
+    private func waitBeforeRetry(
+        _ retry: inout Int, reason: String, kind: String, retryAfter: Duration?, log: (_ attempt: Int, _ delay: Duration) -> Void
+    ) -> Bool {
+        let delay = backoff.delay(attempt: retry, retryAfter: retryAfter, using: &generator)
+        metrics.retried(reason: reason, kind: kind)
+        if retry == 0 || retry.isMultiple(of: 10) { log(retry + 1, delay) }
+        retry += 1
+        publishSpoolState()
+        return sleep(delay)
     }
 
     /// Statuses that say "this shipper is misconfigured" (wrong URL, missing or wrong token) rather
