@@ -12,6 +12,10 @@ public struct IncidentDetector: Sendable {
     /// Tuning of the detector.
     public struct Settings: Sendable, Hashable {
         public var bucketSeconds: Int64 = 10
+        /// Data shorter than `3 × windowBuckets` buckets (3 minutes by default) is analysed with
+        /// buckets just short enough to fit, down to 1 s, instead of not at all: a demo or a freshly
+        /// started service has minutes of data, and an incident in them should not wait for more.
+        public var adaptsToShortData = true
         /// Buckets per sliding window.
         public var windowBuckets = 6
         /// Buckets with fewer requests say nothing on their own.
@@ -59,8 +63,18 @@ public struct IncidentDetector: Sendable {
         var slow = 0
     }
 
+    /// The bucket length used for data spanning `spanMicros`: ``Settings/bucketSeconds``, or shorter
+    /// for short data when ``Settings/adaptsToShortData`` is set.
+    public func bucketSeconds(forSpan spanMicros: Int64) -> Int64 {
+        let needed = Int64(3 * settings.windowBuckets)
+        let spanSeconds = spanMicros / 1_000_000 + 1
+        guard settings.adaptsToShortData, spanSeconds < needed * settings.bucketSeconds else { return settings.bucketSeconds }
+        return max(1, spanSeconds / needed)
+    }
+
     public func detect(_ observations: Observations) -> [Window] {
-        let bucketMicros = settings.bucketSeconds * 1_000_000
+        let newest = observations.spans.last(where: \.isEntry)?.time ?? observations.first
+        let bucketMicros = bucketSeconds(forSpan: newest - observations.first) * 1_000_000
         let entrySpans = Dictionary(grouping: observations.spans.filter(\.isEntry), by: \.service)
         var windows: [Window] = []
         for (service, spans) in entrySpans {
