@@ -48,12 +48,14 @@ public struct ServiceLogMiddleware<Context: Hummingbird.RequestContext>: RouterM
     }
 }
 
-/// An `HTTPResponseError` with the request's `X-Correlation-ID` added to its response.
-struct CorrelatedError: HTTPResponseError {
+/// An `HTTPResponseError` with the request's `X-Correlation-ID` added to its response. It describes
+/// itself as the error it wraps: that text is what lands in events and error templates.
+struct CorrelatedError: HTTPResponseError, CustomStringConvertible {
     let base: any HTTPResponseError
     let correlationID: String
 
     var status: HTTPResponse.Status { base.status }
+    var description: String { String(describing: base) }
 
     func response(from request: Request, context: some Hummingbird.RequestContext) throws -> Response {
         var response = try base.response(from: request, context: context)
