@@ -1,9 +1,14 @@
 # The two commands of the README's quickstart, plus the pieces they are made of.
 .PHONY: demo test browser-test setup build benchmarks journald
 
-## demo: build and run the example services (orders -> inventory) and show one request's events.
+## demo: the whole story on this machine: analyzer, 12 shop services, a logshipper per service, load,
+## a memory leak in pricing exposed by a surge from recommendations, and the analyzer's diagnosis.
+## Ctrl-C stops everything it started. Options: make demo DEMO_ARGS='--rate 20 --healthy-seconds 60'.
 demo: setup
-	swift run example-services demo
+	swift build --product shop
+	swift build --product analyzer
+	swift build --product logshipper
+	.build/debug/shop demo $(DEMO_ARGS)
 
 ## test: install what the tests need, start journald, run the whole test suite, then the dashboard
 ## in a headless browser (screenshots in artifacts/screenshots/).

@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "logshipper", targets: ["LogShipper"]),
         .executable(name: "analyzer", targets: ["Analyzer"]),
         .executable(name: "example-services", targets: ["ExampleServices"]),
+        .executable(name: "shop", targets: ["Shop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -215,6 +216,33 @@ let package = Package(
             path: "Examples/ExampleServices",
             swiftSettings: strict
         ),
+        // The 12-service shop of the end-to-end story (`make demo`).
+        .target(
+            name: "ShopKit",
+            dependencies: [
+                "ServiceLog",
+                "ServiceLogHummingbird",
+                "ServiceLogHTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Examples/Shop/ShopKit",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "Shop",
+            dependencies: [
+                "ShopKit",
+                "ServiceLog",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/Shop/ShopCommand",
+            swiftSettings: strict
+        ),
 
         // MARK: Tests
         .testTarget(
@@ -300,6 +328,18 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ShopTests",
+            dependencies: [
+                "ShopKit",
+                "AnalyzerCore",
+                "ServiceLog",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

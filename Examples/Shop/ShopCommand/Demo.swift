@@ -1,0 +1,129 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import ShopKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The story, start to finish: shop healthy, pricing leaks under recommendations' surge, payments
+/// fails, orders time out, and the analyzer names pricing's memory leak.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the whole story: shop, sidecars, analyzer, load, the fault, and the diagnosis.",
+        discussion: """
+            Starts `analyzer serve` (embedded SQLite), the twelve services, one logshipper per service and \
+            the shoppers; lets the shop run healthy; then deploys the story's bug (pricing's quote cache stops \
+            evicting: a memory leak) and the campaign that exposes it (recommendations prefetches ten times \
+            more prices). Waits until the analyzer reports the incident, prints its diagnosis and the \
+            dashboard address, and keeps everything running until Ctrl-C, which stops every process it started.
+
+            With OPENAI_API_KEY (or OPENAI_BASE_URL / ANALYZER_LLM_BASE_URL for another OpenAI-compatible \
+            endpoint) set, the diagnosis adds the LLM's hypothesis; without, the built-in analysis answers alone.
+            """)
+
+    @OptionGroup var topologyOptions: TopologyOptions
+
+    @Option(help: "Port of `analyzer serve` (API, dashboard and ingest).")
+    var analyzerPort = 4180
+
+    @Option(help: "Directory for events, shipper state and the store (emptied at start).")
+    var workDir = "shop-demo"
+
+    @Option(help: "Directory holding the shop, analyzer and logshipper executables (default: next to this one).")
+    var binDir: String?
+
+    @Option(help: "Journeys started per second.")
+    var rate = 12.0
+
+    @Option(help: "Seconds of healthy traffic before the fault.")
+    var healthySeconds = 40.0
+
+    @Option(help: "Give up waiting for the incident after this many seconds.")
+    var incidentTimeout = 180.0
+
+    @Flag(help: "Exit after printing the diagnosis instead of running until Ctrl-C.")
+    var exitAfterDiagnosis = false
+
+    func validate() throws {
+        guard rate > 0, healthySeconds >= 10, incidentTimeout > 0 else {
+            throw ValidationError("--rate must be > 0, --healthy-seconds at least 10 (the analyzer needs a baseline), --incident-timeout > 0")
+        }
+    }
+
+    func run() async throws {
+        let topology = try topologyOptions.topology()
+        guard topology.contains("pricing"), topology.contains("gateway") else {
+            throw ValidationError("the story needs at least gateway and pricing among --services")
+        }
+        let binaries = ShopLauncher.Binaries(directory: binDir ?? Self.ownDirectory)
+        let launcher = ShopLauncher(
+            topology: topology, workDirectory: URL(fileURLWithPath: workDir).standardizedFileURL.path, binaries: binaries,
+            analyzerPort: analyzerPort)
+        let stopper = SignalStopper(launcher: launcher)
+        stopper.install()
+        defer { withExtendedLifetime(stopper) {} }
+
+        Narrator.banner(topology: topology)
+        try launcher.prepare()
+        Narrator.step("starting analyzer serve on \(launcher.analyzerURL) (store \(launcher.storePath))")
+        try launcher.startAnalyzer()
+        Narrator.step("starting \(topology.services.count) services (events -> \(launcher.workDirectory)/logs/<service>.ndjson) and \(topology.services.count) logshippers")
+        try launcher.startServices()
+        try launcher.startShippers()
+        do {
+            try await launcher.waitUntilHealthy()
+        } catch {
+            await launcher.stopAll()
+            throw error
+        }
+        Narrator.step("all healthy; dashboard: \(launcher.analyzerURL)/")
+
+        let load = LoadGenerator(gatewayURL: topology.url(of: "gateway")!, rate: rate)
+        let loadTask = Task { await load.run() }
+        let phase = PhaseClock()
+        let progress = Task { await ProgressLine.report(load, every: .seconds(2), prefix: { phase.label }) }
+
+        phase.set("healthy", seconds: healthySeconds)
+        try await Task.sleep(for: .milliseconds(Int(healthySeconds * 1000)))
+        Narrator.newline()
+        Narrator.step("deploying pricing v2.4: its quote cache no longer evicts (memory_leak)")
+        try await launcher.inject(FaultSetting(kind: .memoryLeak), into: "pricing")
+        if topology.contains("recommendations") {
+            Narrator.step("marketing starts a campaign: recommendations prefetches 10x more prices (surge)")
+            try await launcher.inject(FaultSetting(kind: .surge), into: "recommendations")
+        }
+        let faultTime = Date()
+        phase.set("fault", seconds: nil)
+
+        let watcher = IncidentWatcher(analyzerURL: launcher.analyzerURL)
+        let incident = await watcher.waitForIncident(after: faultTime, timeout: .seconds(incidentTimeout))
+        progress.cancel()
+        Narrator.newline()
+        guard let incident else {
+            Narrator.step("no incident reported within \(Int(incidentTimeout)) s; see the dashboard at \(launcher.analyzerURL)/ and logs in \(launcher.workDirectory)/logs")
+            await finish(launcher, loadTask: loadTask, failed: true)
+            return
+        }
+        Narrator.step(String(format: "the analyzer reported incident %@ %.0f s after the fault", incident.id, Date().timeIntervalSince(faultTime)))
+        try Narrator.showDiagnosis(incident: incident, launcher: launcher)
+        Narrator.verdict(expected: ("pricing", "memory_leak"), found: incident.rootCause)
+        Narrator.step("dashboard: \(launcher.analyzerURL)/  (the incident, its requests, the service map)")
+        await finish(launcher, loadTask: loadTask, failed: false)
+    }
+
+    func finish(_ launcher: ShopLauncher, loadTask: Task<Void, Never>, failed: Bool) async {
+        if !exitAfterDiagnosis {
+            Narrator.step("the shop keeps running with the fault; Ctrl-C stops every process this demo started")
+            while true { try? await Task.sleep(for: .seconds(3600)) }
+        }
+        loadTask.cancel()
+        await launcher.stopAll()
+        if failed { Foundation.exit(1) }
+    }
+
+    static var ownDirectory: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+    }
+}

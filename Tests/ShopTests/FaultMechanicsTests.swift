@@ -1,0 +1,68 @@
+import Foundation
+import ServiceLog
+import ShopKit
+import Testing
+
+/// The fault mechanisms themselves, so that a demo's diagnosis rests on real effects.
+@Suite("Shop fault mechanics")
+struct FaultMechanicsTests {
+    @Test("a leak really grows resident memory, and slows requests only past its threshold")
+    func leakGrowsResidentMemory() throws {
+        let leak = MemoryLeak(pressureThresholdMB: 32, delayPerMB: .milliseconds(10))
+        let before = try #require(ProcessStats.read()).residentBytes
+        for _ in 0..<20 { leak.leak(kilobytes: 1024) }  // 20 MiB, under the threshold
+        #expect(leak.pressureDelay == .zero)
+        for _ in 0..<30 { leak.leak(kilobytes: 1024) }  // 50 MiB in all
+        let after = try #require(ProcessStats.read()).residentBytes
+        #expect(after - before > 40 << 20, "RSS grew by \(after - before) bytes")
+        #expect(leak.pressureDelay == .milliseconds(180))
+        leak.release()
+        #expect(leak.retainedMB == 0)
+    }
+
+    @Test("a pool whose connections leak fills up, and then calls wait and fail with Exhausted")
+    func leakingPoolExhausts() async throws {
+        let pool = ConnectionPool(size: 2, waitTimeout: .milliseconds(100))
+        for _ in 0..<2 { _ = try await pool.withConnection(leak: true) { 1 } }
+        #expect(pool.gauges["db_pool_in_use"] == 2)
+        await #expect(throws: ConnectionPool.Exhausted.self) { _ = try await pool.withConnection { 1 } }
+        await pool.reclaimLeaked()
+        #expect(try await pool.withConnection { 7 } == 7)
+        #expect(pool.gauges["db_pool_in_use"] == 0)
+    }
+
+    @Test("a waiting call gets the connection another call returns")
+    func waiterIsHandedTheReturnedConnection() async throws {
+        let pool = ConnectionPool(size: 1, waitTimeout: .seconds(5))
+        async let first: Int = pool.withConnection {
+            try await Task.sleep(for: .milliseconds(100))
+            return 1
+        }
+        try await Task.sleep(for: .milliseconds(20))
+        let second = try await pool.withConnection { 2 }
+        #expect(try await first + second == 3)
+        #expect(pool.gauges["db_pool_in_use"] == 0)
+    }
+
+    @Test("several faults can be on at once, and `none` clears them all")
+    func faultsCombine() {
+        let faults = FaultState()
+        faults.apply(FaultSetting(kind: .memoryLeak))
+        faults.apply(FaultSetting(kind: .latency, amount: 250))
+        #expect(faults.amount(of: .memoryLeak) == 512)
+        #expect(faults.amount(of: .latency) == 250)
+        faults.apply(.none)
+        #expect(faults.settings.isEmpty)
+    }
+
+    @Test("a journey mix with a mistake says which part and what is allowed")
+    func mixErrorsAreExplained() throws {
+        #expect(try JourneyMix(parsing: "browse=1,checkout=3").description == "browse=1,checkout=3")
+        #expect(throws: MixError.self) { try JourneyMix(parsing: "browse=1,buy=2") }
+        do {
+            _ = try JourneyMix(parsing: "buy=2")
+        } catch {
+            #expect(error.description.contains("checkout"))
+        }
+    }
+}
