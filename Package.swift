@@ -237,6 +237,7 @@ let package = Package(
             dependencies: [
                 "ShopKit",
                 "ServiceLog",
+                "Gzip",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -43,8 +43,16 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Give up waiting for the incident after this many seconds.")
     var incidentTimeout = 180.0
 
+    @Option(help: "Once the incident is found, let it unfold this many seconds more before the diagnosis.")
+    var settleSeconds = 20.0
+
     @Flag(help: "Exit after printing the diagnosis instead of running until Ctrl-C.")
     var exitAfterDiagnosis = false
+
+    @Option(help: ArgumentHelp(
+        "Also save every event the services wrote to this gzip file (for `analyzer ingest`), after the diagnosis.",
+        valueName: "path.ndjson.gz"))
+    var record: String?
 
     func validate() throws {
         guard rate > 0, healthySeconds >= 10, incidentTimeout > 0 else {
@@ -98,7 +106,8 @@ struct Demo: AsyncParsableCommand {
         phase.set("fault", seconds: nil)
 
         let watcher = IncidentWatcher(analyzerURL: launcher.analyzerURL)
-        let incident = await watcher.waitForIncident(after: faultTime, timeout: .seconds(incidentTimeout))
+        let incident = await watcher.waitForIncident(
+            after: faultTime, timeout: .seconds(incidentTimeout), settle: .milliseconds(Int(settleSeconds * 1000)))
         progress.cancel()
         Narrator.newline()
         guard let incident else {
@@ -109,6 +118,10 @@ struct Demo: AsyncParsableCommand {
         Narrator.step(String(format: "the analyzer reported incident %@ %.0f s after the fault", incident.id, Date().timeIntervalSince(faultTime)))
         try Narrator.showDiagnosis(incident: incident, launcher: launcher)
         Narrator.verdict(expected: ("pricing", "memory_leak"), found: incident.rootCause)
+        if let record {
+            let events = try Recording.save(launcher: launcher, to: record)
+            Narrator.step("saved \(events) events to \(record); try: analyzer ingest --store s.sqlite \(record) && analyzer incidents --store s.sqlite")
+        }
         Narrator.step("dashboard: \(launcher.analyzerURL)/  (the incident, its requests, the service map)")
         await finish(launcher, loadTask: loadTask, failed: false)
     }

@@ -1,0 +1,42 @@
+import Foundation
+import ShopKit
+import Testing
+
+/// `Examples/Shop/recorded/shop-memory-leak.ndjson.gz` (written by `shop demo --record`) is there so
+/// that `analyzer ingest` + `analyzer incidents` can be tried without starting anything. This runs
+/// exactly those two commands and checks the story's answer comes out.
+@Suite("Shop recorded data set")
+struct RecordedDatasetTests {
+    static let dataset = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Examples/Shop/recorded/shop-memory-leak.ndjson.gz").path
+    static let analyzer = ShopEndToEndTests.binaries.analyzer
+
+    @Test("ingest + incidents on the recording name pricing's memory leak",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: RecordedDatasetTests.analyzer), "needs `swift build --build-tests` to have built analyzer"))
+    func recordingShowsTheStory() throws {
+        let store = FileManager.default.temporaryDirectory.appendingPathComponent("recorded-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) } }
+        let ingest = try Self.run(["ingest", "--store", store, Self.dataset])
+        #expect(ingest.status == 0, "analyzer ingest failed: \(ingest.output)")
+        let listed = try Self.run(["incidents", "--store", store, "--json"])
+        #expect(listed.status == 0)
+        let incidents = try JSONDecoder().decode([IncidentWatcher.ReportedIncident].self, from: Data(listed.output.utf8))
+        let first = try #require(incidents.first, "no incident in the recording")
+        #expect(first.rootCause.service == "pricing")
+        #expect(first.rootCause.kind == "memory_leak")
+        #expect(!first.correlationIDs.isEmpty)
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: analyzer)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
