@@ -43,6 +43,12 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Give up waiting for the incident after this many seconds.")
     var incidentTimeout = 180.0
 
+    @Option(name: .customLong("fault"), help: ArgumentHelp(
+        "Inject this instead of the story (repeatable): SERVICE:KIND[:AMOUNT], KIND one of "
+            + ShopFault.allCases.map(\.rawValue).joined(separator: ", ") + " (see `shop fault --help`).",
+        valueName: "service:kind"))
+    var faults: [String] = []
+
     @Option(help: "Once the incident is found, let it unfold this many seconds more before the diagnosis.")
     var settleSeconds = 20.0
 
@@ -55,6 +61,9 @@ struct Demo: AsyncParsableCommand {
     var record: String?
 
     func validate() throws {
+        for text in faults where PlannedFault(parsing: text) == nil {
+            throw ValidationError("cannot read --fault \(text); write SERVICE:KIND[:AMOUNT], e.g. inventory:pool_exhaustion")
+        }
         guard rate > 0, healthySeconds >= 10, incidentTimeout > 0 else {
             throw ValidationError("--rate must be > 0, --healthy-seconds at least 10 (the analyzer needs a baseline), --incident-timeout > 0")
         }
@@ -62,8 +71,11 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let topology = try topologyOptions.topology()
-        guard topology.contains("pricing"), topology.contains("gateway") else {
-            throw ValidationError("the story needs at least gateway and pricing among --services")
+        guard topology.contains("gateway"), !faults.isEmpty || topology.contains("pricing") else {
+            throw ValidationError("the demo needs gateway (and, for the story, pricing) among --services")
+        }
+        for fault in faults.compactMap(PlannedFault.init(parsing:)) where !topology.contains(fault.service) {
+            throw ValidationError("--fault \(fault): \(fault.service) is not among the services")
         }
         let binaries = ShopLauncher.Binaries(directory: binDir ?? Self.ownDirectory)
         let launcher = ShopLauncher(
@@ -96,11 +108,16 @@ struct Demo: AsyncParsableCommand {
         phase.set("healthy", seconds: healthySeconds)
         try await Task.sleep(for: .milliseconds(Int(healthySeconds * 1000)))
         Narrator.newline()
-        Narrator.step("deploying pricing v2.4: its quote cache no longer evicts (memory_leak)")
-        try await launcher.inject(FaultSetting(kind: .memoryLeak), into: "pricing")
-        if topology.contains("recommendations") {
-            Narrator.step("marketing starts a campaign: recommendations prefetches 10x more prices (surge)")
-            try await launcher.inject(FaultSetting(kind: .surge), into: "recommendations")
+        let planned = faults.isEmpty ? PlannedFault.story.filter { topology.contains($0.service) } : faults.compactMap(PlannedFault.init(parsing:))
+        for fault in planned {
+            if !faults.isEmpty {
+                Narrator.step("injecting \(fault)")
+            } else if fault.setting.kind == .memoryLeak {
+                Narrator.step("deploying pricing v2.4: its quote cache no longer evicts (memory_leak)")
+            } else {
+                Narrator.step("marketing starts a campaign: recommendations prefetches 10x more prices (surge)")
+            }
+            try await launcher.inject(fault.setting, into: fault.service)
         }
         let faultTime = Date()
         phase.set("fault", seconds: nil)
@@ -117,7 +134,9 @@ struct Demo: AsyncParsableCommand {
         }
         Narrator.step(String(format: "the analyzer reported incident %@ %.0f s after the fault", incident.id, Date().timeIntervalSince(faultTime)))
         try Narrator.showDiagnosis(incident: incident, launcher: launcher)
-        Narrator.verdict(expected: ("pricing", "memory_leak"), found: incident.rootCause)
+        if let cause = planned.first(where: { $0.expectedKind != nil }), let kind = cause.expectedKind {
+            Narrator.verdict(expected: (cause.service, kind), found: incident.rootCause)
+        }
         if let record {
             let events = try Recording.save(launcher: launcher, to: record)
             Narrator.step("saved \(events) events to \(record); try: analyzer ingest --store s.sqlite \(record) && analyzer incidents --store s.sqlite")
