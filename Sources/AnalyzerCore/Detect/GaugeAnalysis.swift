@@ -29,10 +29,12 @@ enum GaugeAnalysis {
             }
         }
 
-        // CPU: saturated when far above its baseline and high in absolute terms (100 = one core).
+        // CPU: saturated when far above its baseline and high in absolute terms (100 = one core). On a
+        // shared host a spinning service gets only its share of the cores, so a many-fold jump to half
+        // a core counts as well as a smaller jump to most of one.
         let cpu = split("cpu_percent")
         if let old = Statistics.mean(cpu.old.map(\.value)), let new = Statistics.mean(cpu.new.map(\.value)), cpu.new.count >= 2,
-            new >= 80, new >= 1.8 * max(old, 5)
+            (new >= 80 && new >= 1.8 * max(old, 5)) || (new >= 40 && new >= 4 * max(old, 5))
         {
             result.append((min(5, 2 + new / 100), Evidence(
                 signal: "cpu_saturation", summary: "\(service)'s CPU went from \(ms(old))% to \(ms(new))% (100% = one core)",
