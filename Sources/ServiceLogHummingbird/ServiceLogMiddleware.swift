@@ -7,7 +7,8 @@ import ServiceLog
 ///
 /// It reads `traceparent`, `tracestate` and `X-Correlation-ID` (or starts a new trace), makes the
 /// context current for the route handler and everything it calls, writes `request_start` and
-/// `request_end` (status, duration; thrown `HTTPResponseError`s keep their status), and echoes
+/// `request_end` (status, duration; thrown `HTTPResponseError`s keep their status) with the route
+/// template as the endpoint, and echoes
 /// `X-Correlation-ID` on the response so a caller can quote it in a bug report.
 ///
 /// ```swift
@@ -26,7 +27,10 @@ public struct ServiceLogMiddleware<Context: Hummingbird.RequestContext>: RouterM
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let method = request.method.rawValue
-        let endpoint = request.uri.path
+        // The route template (`/stock/{sku}`), not the raw path: one endpoint per route keeps the
+        // analyzer's per-endpoint baselines and the dependency graph meaningful. Hummingbird resolves
+        // the route before running router middleware; unmatched requests keep their raw path.
+        let endpoint = context.endpointPath ?? request.uri.path
         return try await withIncomingRequest(
             method: method, endpoint: endpoint,
             headers: { name in HTTPField.Name(name).flatMap { request.headers[$0] } },

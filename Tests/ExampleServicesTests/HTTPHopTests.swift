@@ -97,6 +97,10 @@ actor PortBox {
             #expect(ordersStart.parentSpanID == clientCall.spanID)
             let inventoryCalls = request.filter { $0.service == "orders" && $0.eventType == .serviceCall }
             let inventoryStarts = request.filter { $0.service == "inventory" && $0.eventType == .requestStart }
+            for start in inventoryStarts {
+                guard case .requestStart(let details) = start.payload else { continue }
+                #expect(details.endpoint == "/stock/{sku}", "the route template, not the raw path")
+            }
             #expect(inventoryCalls.count == inventoryStarts.count)
             for call in inventoryCalls {
                 #expect(call.parentSpanID == ordersStart.spanID)
