@@ -3,6 +3,7 @@ import AnalyzerDashboard
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
 import ServiceLog
 
 /// `analyzer serve`: the ingest endpoint logshipper delivers to, in front of the SQLite store.
@@ -67,6 +68,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Longer lines are rejected as invalid; the rest of the batch is stored.")
     var maxLineBytes = IngestLimits().maxLineBytes
 
+    @OptionGroup(title: "Retention") var retention: RetentionOptions
+
     @Option(help: "Event time the dashboard analyses for incidents, in minutes before the newest event.")
     var analysisWindow: Double = 60
 
@@ -114,6 +117,11 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("cannot open the store '\(store)': \(error)")
         }
         let server = try DashboardServer(store: eventStore, configuration: configuration, dashboard: dashboardConfiguration())
-        try await server.makeApplication().runService()
+        let retentionService = retention.policy.map {
+            RetentionService(
+                store: eventStore, policy: $0, interval: .milliseconds(Int64(retention.retentionInterval * 60_000)),
+                logger: Logger(label: "analyzer.retention"))
+        }
+        try await server.makeApplication(retention: retentionService).runService()
     }
 }

@@ -1,6 +1,7 @@
 import AnalyzerCore
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// `analyzer serve` with the dashboard: ingest (``AnalyzerServer``: `POST /v1/events`, `GET /healthz`)
 /// plus the pages, the JSON API under `/api/`, the live stream and `GET /metrics`, on one port.
@@ -64,14 +65,17 @@ public struct DashboardServer: Sendable {
     /// The application with the monitor as a service, ready to `run()` (tests, inside a task) or
     /// `runService()` (stops on SIGTERM/SIGINT; open live streams end first).
     /// - Parameter onServerRunning: called with the bound port once the server accepts connections.
+    /// - Parameter retention: run beside the server (deletes old events periodically), if any.
     public func makeApplication(
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        retention: RetentionService? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let configuration = ingest.configuration
+        var services: [any Service] = [monitor]
+        if let retention { services.append(retention) }
         return Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "analyzer"),
-            services: [monitor],
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: ingest.logger)
     }

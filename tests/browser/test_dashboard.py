@@ -127,7 +127,9 @@ def test_dashboard():
         base = f"http://127.0.0.1:{port}"
         environment = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_") and k != "ANALYZER_TOKEN"}
         log = open(work + "/serve.log", "w")
-        server = subprocess.Popen([ANALYZER, "serve", "--store", store, "--port", str(port)], stdout=log, stderr=log, env=environment)
+        # --retain 0: the recorded incident has fixed 2026-11-24 timestamps that age-based retention would delete.
+        server = subprocess.Popen([ANALYZER, "serve", "--store", store, "--port", str(port), "--retain", "0"],
+                                  stdout=log, stderr=log, env=environment)
         deadline = time.monotonic() + WAIT
         while True:
             try:
