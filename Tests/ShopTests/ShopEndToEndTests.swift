@@ -1,6 +1,7 @@
 import AnalyzerCore
 import AsyncHTTPClient
 import Foundation
+import NIOFoundationCompat
 import ServiceLog
 import ShopKit
 import Testing
@@ -96,5 +97,3 @@ struct ShopEndToEndTests {
         }
     }
 }
-
-import NIOFoundationCompat

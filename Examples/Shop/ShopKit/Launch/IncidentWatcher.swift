@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOFoundationCompat
 
 /// Polls `analyzer serve`'s `/api/incidents` (the shape of `analyzer incidents --json`) until an
 /// incident with a named root cause covers the time after a fault.
@@ -73,6 +75,3 @@ public struct IncidentWatcher: Sendable {
         return formatter.date(from: text)
     }
 }
-
-import NIOCore
-import NIOFoundationCompat

@@ -7,13 +7,12 @@ import NIOHTTP1
 enum Recommendations {
     static func add(to router: Router<BasicRequestContext>, _ runtime: ShopRuntime) {
         let client = runtime.client
-        router.get("/recommendations") { request, _ -> Response in
+        router.get("/recommendations") { _, _ -> Response in
             let seed = Int.random(in: 1...500)
             try await client.call("catalog", "/products", query: "id=\(seed)")
             for offset in 0..<(2 * runtime.fanout) {
                 try await client.call("pricing", "/prices", query: "id=\(seed + offset)", timeout: .milliseconds(600), attempts: 1)
             }
-            _ = request
             return JSONResponse.text(#"{"products":[\#(seed),\#(seed + 1)]}"#)
         }
     }
