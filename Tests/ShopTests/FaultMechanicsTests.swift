@@ -4,7 +4,7 @@ import ShopKit
 import Testing
 
 /// The fault mechanisms themselves, so that a demo's diagnosis rests on real effects.
-@Suite("Shop fault mechanics")
+@Suite("Shop fault mechanics", .serialized)  // one measures this process's RSS
 struct FaultMechanicsTests {
     @Test("a leak really grows resident memory, and slows requests only past its threshold")
     func leakGrowsResidentMemory() throws {
@@ -23,12 +23,22 @@ struct FaultMechanicsTests {
     @Test("a pool whose connections leak fills up, and then calls wait and fail with Exhausted")
     func leakingPoolExhausts() async throws {
         let pool = ConnectionPool(size: 2, waitTimeout: .milliseconds(100))
-        for _ in 0..<2 { _ = try await pool.withConnection(leak: true) { 1 } }
+        for _ in 0..<2 { _ = try await pool.withConnection(leakShare: 1) { 1 } }
         #expect(pool.gauges["db_pool_in_use"] == 2)
         await #expect(throws: ConnectionPool.Exhausted.self) { _ = try await pool.withConnection { 1 } }
         await pool.reclaimLeaked()
         #expect(try await pool.withConnection { 7 } == 7)
         #expect(pool.gauges["db_pool_in_use"] == 0)
+    }
+
+    @Test("a partial leak stops at its share, however many calls run at once")
+    func partialLeakStopsAtItsShare() async throws {
+        let pool = ConnectionPool(size: 4, waitTimeout: .seconds(2))
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<12 { group.addTask { try await pool.withConnection(leakShare: 0.5) { 1 } } }
+            try await group.waitForAll()
+        }
+        #expect(pool.gauges["db_pool_in_use"] == 2, "half of 4 leaked, the rest given back")
     }
 
     @Test("a waiting call gets the connection another call returns")

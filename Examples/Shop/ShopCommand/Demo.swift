@@ -60,7 +60,7 @@ struct Demo: AsyncParsableCommand {
         valueName: "path.ndjson.gz"))
     var record: String?
 
-    func validate() throws {
+    func validateOptions() throws {
         for text in faults where PlannedFault(parsing: text) == nil {
             throw ValidationError("cannot read --fault \(text); write SERVICE:KIND[:AMOUNT], e.g. inventory:pool_exhaustion")
         }
@@ -69,93 +69,102 @@ struct Demo: AsyncParsableCommand {
         }
     }
 
+    func validate() throws {
+        try validateOptions()
+        if let record {
+            let directory = URL(fileURLWithPath: record).deletingLastPathComponent().path
+            guard FileManager.default.isWritableFile(atPath: directory) else {
+                throw ValidationError("--record \(record): cannot write in \(directory)")
+            }
+        }
+    }
+
     func run() async throws {
         let topology = try topologyOptions.topology()
         guard topology.contains("gateway"), !faults.isEmpty || topology.contains("pricing") else {
             throw ValidationError("the demo needs gateway (and, for the story, pricing) among --services")
         }
-        for fault in faults.compactMap(PlannedFault.init(parsing:)) where !topology.contains(fault.service) {
+        let planned = faults.isEmpty ? PlannedFault.story.filter { topology.contains($0.service) } : faults.compactMap(PlannedFault.init(parsing:))
+        for fault in planned where !topology.contains(fault.service) {
             throw ValidationError("--fault \(fault): \(fault.service) is not among the services")
         }
-        let binaries = ShopLauncher.Binaries(directory: binDir ?? Self.ownDirectory)
         let launcher = ShopLauncher(
-            topology: topology, workDirectory: URL(fileURLWithPath: workDir).standardizedFileURL.path, binaries: binaries,
-            analyzerPort: analyzerPort)
-        let stopper = SignalStopper(launcher: launcher)
+            topology: topology, workDirectory: URL(fileURLWithPath: workDir).standardizedFileURL.path,
+            binaries: ShopLauncher.Binaries(directory: binDir ?? Self.ownDirectory), analyzerPort: analyzerPort)
+        try launcher.checkPortsAreFree()
+        let http = ShopHTTP.makeClient()
+        let load = LoadGenerator(gatewayURL: topology.url(of: "gateway")!, rate: rate)
+        let phase = PhaseClock()
+        let running = RunningDemo()
+        let stopper = SignalStopper(launcher: launcher, running: running)
         stopper.install()
         defer { withExtendedLifetime(stopper) {} }
 
-        Narrator.banner(topology: topology)
-        try launcher.prepare()
-        Narrator.step("starting analyzer serve on \(launcher.analyzerURL) (store \(launcher.storePath))")
-        try launcher.startAnalyzer()
-        Narrator.step("starting \(topology.services.count) services (events -> \(launcher.workDirectory)/logs/<service>.ndjson) and \(topology.services.count) logshippers")
-        try launcher.startServices()
-        try launcher.startShippers()
+        Narrator.banner(topology: topology, faults: faults.isEmpty ? nil : planned)
         do {
+            try launcher.prepare()
+            Narrator.step("starting analyzer serve on \(launcher.analyzerURL) (store \(launcher.storePath))")
+            try launcher.startAnalyzer()
+            Narrator.step("starting \(topology.services.count) services (events -> \(launcher.workDirectory)/logs/<service>.ndjson) and \(topology.services.count) logshippers")
+            try launcher.startServices()
+            try launcher.startShippers()
             try await launcher.waitUntilHealthy()
+            Narrator.step("all healthy; dashboard: \(launcher.analyzerURL)/")
+
+            running.started(
+                load: Task { await load.run(http: http) },
+                progress: Task { await ProgressLine.report(load, every: .seconds(2), prefix: { phase.label }) })
+            phase.set("healthy", seconds: healthySeconds)
+            try await Task.sleep(for: .milliseconds(Int(healthySeconds * 1000)))
+            Narrator.newline()
+            for fault in planned {
+                Narrator.step(Narrator.announcement(of: fault, story: faults.isEmpty))
+                try await launcher.inject(fault.setting, into: fault.service)
+            }
+            let faultTime = Date()
+            phase.set("fault", seconds: nil)
+
+            let incident = await IncidentWatcher(analyzerURL: launcher.analyzerURL).waitForIncident(
+                after: faultTime, timeout: .seconds(incidentTimeout), settle: .milliseconds(Int(settleSeconds * 1000)))
+            running.stopProgress()
+            Narrator.newline()
+            guard let incident else {
+                Narrator.step("no incident reported within \(Int(incidentTimeout)) s; see the dashboard at \(launcher.analyzerURL)/ and logs in \(launcher.workDirectory)/logs")
+                try await finish(launcher, running: running, http: http, failed: true)
+                return
+            }
+            Narrator.step(String(format: "the analyzer reported incident %@ %.0f s after the fault", incident.id, Date().timeIntervalSince(faultTime)))
+            try await Narrator.showDiagnosis(incident: incident, launcher: launcher)
+            if let cause = planned.first(where: { $0.expectedKind != nil }), let kind = cause.expectedKind {
+                Narrator.verdict(expected: (cause.service, kind), found: incident.rootCause)
+            }
+            if let record {
+                let events = try Recording.save(launcher: launcher, to: record)
+                Narrator.step("saved \(events) events to \(record); try: analyzer ingest --store s.sqlite \(record) && analyzer incidents --store s.sqlite")
+            }
+            Narrator.step("dashboard: \(launcher.analyzerURL)/  (the incident, its requests, the service map)")
+            try await finish(launcher, running: running, http: http, failed: false)
         } catch {
-            await launcher.stopAll()
+            // Whatever failed, nothing this demo started may outlive it.
+            await running.stop(launcher)
+            try? await http.shutdown()
             throw error
         }
-        Narrator.step("all healthy; dashboard: \(launcher.analyzerURL)/")
-
-        let load = LoadGenerator(gatewayURL: topology.url(of: "gateway")!, rate: rate)
-        let loadTask = Task { await load.run() }
-        let phase = PhaseClock()
-        let progress = Task { await ProgressLine.report(load, every: .seconds(2), prefix: { phase.label }) }
-
-        phase.set("healthy", seconds: healthySeconds)
-        try await Task.sleep(for: .milliseconds(Int(healthySeconds * 1000)))
-        Narrator.newline()
-        let planned = faults.isEmpty ? PlannedFault.story.filter { topology.contains($0.service) } : faults.compactMap(PlannedFault.init(parsing:))
-        for fault in planned {
-            if !faults.isEmpty {
-                Narrator.step("injecting \(fault)")
-            } else if fault.setting.kind == .memoryLeak {
-                Narrator.step("deploying pricing v2.4: its quote cache no longer evicts (memory_leak)")
-            } else {
-                Narrator.step("marketing starts a campaign: recommendations prefetches 10x more prices (surge)")
-            }
-            try await launcher.inject(fault.setting, into: fault.service)
-        }
-        let faultTime = Date()
-        phase.set("fault", seconds: nil)
-
-        let watcher = IncidentWatcher(analyzerURL: launcher.analyzerURL)
-        let incident = await watcher.waitForIncident(
-            after: faultTime, timeout: .seconds(incidentTimeout), settle: .milliseconds(Int(settleSeconds * 1000)))
-        progress.cancel()
-        Narrator.newline()
-        guard let incident else {
-            Narrator.step("no incident reported within \(Int(incidentTimeout)) s; see the dashboard at \(launcher.analyzerURL)/ and logs in \(launcher.workDirectory)/logs")
-            await finish(launcher, loadTask: loadTask, failed: true)
-            return
-        }
-        Narrator.step(String(format: "the analyzer reported incident %@ %.0f s after the fault", incident.id, Date().timeIntervalSince(faultTime)))
-        try Narrator.showDiagnosis(incident: incident, launcher: launcher)
-        if let cause = planned.first(where: { $0.expectedKind != nil }), let kind = cause.expectedKind {
-            Narrator.verdict(expected: (cause.service, kind), found: incident.rootCause)
-        }
-        if let record {
-            let events = try Recording.save(launcher: launcher, to: record)
-            Narrator.step("saved \(events) events to \(record); try: analyzer ingest --store s.sqlite \(record) && analyzer incidents --store s.sqlite")
-        }
-        Narrator.step("dashboard: \(launcher.analyzerURL)/  (the incident, its requests, the service map)")
-        await finish(launcher, loadTask: loadTask, failed: false)
     }
 
-    func finish(_ launcher: ShopLauncher, loadTask: Task<Void, Never>, failed: Bool) async {
+    func finish(_ launcher: ShopLauncher, running: RunningDemo, http: HTTPClient, failed: Bool) async throws {
         if !exitAfterDiagnosis {
             Narrator.step("the shop keeps running with the fault; Ctrl-C stops every process this demo started")
             while true { try? await Task.sleep(for: .seconds(3600)) }
         }
-        loadTask.cancel()
-        await launcher.stopAll()
-        if failed { Foundation.exit(1) }
+        await running.stop(launcher)
+        try? await http.shutdown()
+        if failed { throw ExitCode.failure }
     }
 
+    /// The directory of this executable, also when it was found on PATH.
     static var ownDirectory: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
     }
 }

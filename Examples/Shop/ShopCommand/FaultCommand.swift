@@ -3,8 +3,6 @@ import AsyncHTTPClient
 import Foundation
 import ShopKit
 
-extension ShopFault: ExpressibleByArgument {}
-
 struct FaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fault",
@@ -44,9 +42,10 @@ struct FaultCommand: AsyncParsableCommand {
         do {
             response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
         } catch {
-            throw ValidationError("\(service) at \(url) did not answer (\(error)); is the shop running (`shop demo` or `shop service \(service)`)?")
+            throw LaunchError("\(service) at \(url) did not answer (\(error)); is the shop running (`shop demo` or `shop service \(service)`)?")
         }
         let body = try await response.body.collect(upTo: 1 << 16)
         print("\(service): HTTP \(response.status.code) \(String(buffer: body))")
+        guard response.status == .ok else { throw ExitCode.failure }
     }
 }

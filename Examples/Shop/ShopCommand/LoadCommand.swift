@@ -28,7 +28,9 @@ struct LoadCommand: AsyncParsableCommand {
                                  mix: try JourneyMix(parsing: mix), rate: rate)
         print("sending \(rate) journeys/s (\(mix)) to \(load.gatewayURL); Ctrl-C stops")
         let reporter = Task { await ProgressLine.report(load, every: .seconds(2)) }
-        await load.run(for: duration.map { .milliseconds(Int($0 * 1000)) })
+        let http = ShopHTTP.makeClient()
+        await load.run(for: duration.map { .milliseconds(Int($0 * 1000)) }, http: http)
+        try? await http.shutdown()
         reporter.cancel()
         ProgressLine.print(load.takeProgress(), final: true)
     }

@@ -4,14 +4,28 @@ import Synchronization
 
 /// What the demo prints: short steps, then the analyzer's own words.
 enum Narrator {
-    static func banner(topology: ShopTopology) {
+    /// The story, or the faults `--fault` asked for instead.
+    static func banner(topology: ShopTopology, faults: [PlannedFault]?) {
         defer { fflush(nil) }
+        if let faults {
+            print("A shop of \(topology.services.count) microservices; after a healthy period: "
+                + faults.map(\.description).joined(separator: ", ") + ". Watch the analyzer find it from the services' events alone.\n")
+            return
+        }
         print("""
             The story: a shop of \(topology.services.count) microservices. Orders start timing out and payments answers 500;
             the real cause is a memory leak in pricing that only hurts when recommendations sends a surge.
             Watch the analyzer find it from the services' events alone.
 
             """)
+    }
+
+    /// What injecting `fault` means, in the story's words when it is the story.
+    static func announcement(of fault: PlannedFault, story: Bool) -> String {
+        guard story else { return "injecting \(fault)" }
+        return fault.setting.kind == .memoryLeak
+            ? "deploying pricing v2.4: its quote cache no longer evicts (memory_leak)"
+            : "marketing starts a campaign: recommendations prefetches 10x more prices (surge)"
     }
 
     static func step(_ text: String) {
@@ -24,24 +38,28 @@ enum Narrator {
     }
 
     /// Runs `analyzer incidents` and `analyzer diagnose` on the live store, as an on-call engineer would.
-    static func showDiagnosis(incident: IncidentWatcher.ReportedIncident, launcher: ShopLauncher) throws {
+    static func showDiagnosis(incident: IncidentWatcher.ReportedIncident, launcher: ShopLauncher) async throws {
         print("")
         step("analyzer incidents --store \(launcher.storePath)")
-        try runAnalyzer(launcher, ["incidents", "--store", launcher.storePath])
+        try await runAnalyzer(launcher, ["incidents", "--store", launcher.storePath])
         if let request = incident.correlationIDs.first {
             let ai = LLMEnvironment.isConfigured
             step("analyzer diagnose \(request) --store \(launcher.storePath)" + (ai ? " --ai" : "")
                 + (ai ? "" : "   (no LLM configured: built-in analysis; set OPENAI_API_KEY to add an AI hypothesis)"))
-            try runAnalyzer(launcher, ["diagnose", request, "--store", launcher.storePath] + (ai ? ["--ai"] : []))
+            try await runAnalyzer(launcher, ["diagnose", request, "--store", launcher.storePath] + (ai ? ["--ai"] : []))
         }
     }
 
-    static func runAnalyzer(_ launcher: ShopLauncher, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: launcher.binaries.analyzer)
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
+    /// Runs the analyzer CLI as one of the demo's children (so Ctrl-C stops it too) and waits
+    /// without holding one of the few cooperative threads.
+    static func runAnalyzer(_ launcher: ShopLauncher, _ arguments: [String]) async throws {
+        let child = try launcher.children.start(
+            name: "analyzer-\(arguments[0])", executable: launcher.binaries.analyzer, arguments: arguments,
+            stdout: "/dev/stdout", stderr: "/dev/stderr")
+        while child.process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        if child.process.terminationStatus != 0 {
+            step("analyzer \(arguments[0]) exited with status \(child.process.terminationStatus)")
+        }
         print("")
     }
 
@@ -60,50 +78,6 @@ enum LLMEnvironment {
         let environment = ProcessInfo.processInfo.environment
         return ["ANALYZER_LLM_API_KEY", "ANALYZER_LLM_BASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL"].contains {
             !(environment[$0] ?? "").isEmpty
-        }
-    }
-}
-
-/// The progress line's prefix: the phase and its seconds.
-final class PhaseClock: Sendable {
-    private let state = Mutex<(name: String, started: ContinuousClock.Instant, length: Double?)>(("", .now, nil))
-
-    func set(_ name: String, seconds: Double?) {
-        state.withLock { $0 = (name, .now, seconds) }
-    }
-
-    var label: String {
-        let (name, started, length) = state.withLock { $0 }
-        let elapsed = (ContinuousClock.now - started).components.seconds
-        return length.map { "[\(name) \(elapsed)/\(Int($0)) s] " } ?? "[\(name) +\(elapsed) s, waiting for the analyzer] "
-    }
-}
-
-/// Ctrl-C (and SIGTERM, SIGHUP) stop every process the demo started, then exit.
-final class SignalStopper {
-    let launcher: ShopLauncher
-    /// Kept for the life of the demo: a released source stops delivering.
-    private var sources: [any DispatchSourceSignal] = []
-
-    init(launcher: ShopLauncher) {
-        self.launcher = launcher
-    }
-
-    func install() {
-        for number in [SIGINT, SIGTERM, SIGHUP] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            let launcher = launcher
-            source.setEventHandler {
-                print("\n==> stopping everything this demo started...")
-                Task {
-                    await launcher.stopAll()
-                    print("==> stopped; events, shipper state and the store are in \(launcher.workDirectory)")
-                    exit(130)
-                }
-            }
-            source.resume()
-            sources.append(source)
         }
     }
 }

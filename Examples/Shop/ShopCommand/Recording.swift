@@ -14,8 +14,8 @@ enum Recording {
         var all: [UInt8] = []
         for service in launcher.topology.services {
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: launcher.eventsFile(of: service.name))))
-            all += bytes
-            if let last = bytes.last, last != UInt8(ascii: "\n") { all.append(UInt8(ascii: "\n")) }
+            // Up to the last newline: a line still being written would be a broken line for ingest.
+            if let end = bytes.lastIndex(of: UInt8(ascii: "\n")) { all += bytes[...end] }
         }
         let lines = all.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         do {

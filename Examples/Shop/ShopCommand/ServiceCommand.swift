@@ -52,7 +52,8 @@ struct ServiceCommand: AsyncParsableCommand {
         let output: any LogOutput = try eventsFile.map { try RotatingFileOutput(path: $0) } ?? StandardOutput()
         ServiceLog.bootstrap(ServiceLogConfiguration(service: name, logLevel: Logger.Level(rawValue: level)!), output: output)
         let logger = Logger(label: name)
-        let runtime = ShopRuntime(service: name, logger: logger, client: ShopClient(topology: topology, http: .shared, logger: logger))
+        let http = ShopHTTP.makeClient()
+        let runtime = ShopRuntime(service: name, logger: logger, client: ShopClient(topology: topology, http: http, logger: logger))
         let sampler = ResourceSampler(logger: logger, interval: .milliseconds(Int(resourceInterval * 1000)), gauges: { runtime.gauges() })
         let sampling = Task { await sampler.run() }
         let watchdog = Task { await Self.exitWhenGone(parentPID) }
@@ -62,6 +63,7 @@ struct ServiceCommand: AsyncParsableCommand {
             ServiceLog.flush()
         }
         try await ShopService.makeApplication(runtime: runtime, port: port, host: listenHost).runService()
+        try? await http.shutdown()
     }
 
     /// Exits the process once `pid` is gone (its parent was killed without a chance to clean up).

@@ -1,12 +1,14 @@
+import Synchronization
+
 /// A bounded pool of datastore connections: a call takes one, or waits up to `waitTimeout` for one.
 /// Its `in_use`/`size` gauges go into the service's `resource` events, which is how the analyzer
 /// tells an exhausted pool from a slow datastore.
-import Synchronization
-
 public actor ConnectionPool {
     /// Thrown when no connection became free in time.
     public struct Exhausted: Error, CustomStringConvertible {
+        /// The pool's size.
         public var size: Int
+        /// How long the call waited.
         public var waited: Duration
         public var description: String { "no datastore connection free after \(waited) (pool of \(size) in use)" }
     }
@@ -37,16 +39,18 @@ public actor ConnectionPool {
         published.withLock { $0 = (inUse, waiters.count) }
     }
 
-    /// Runs `body` holding a connection. With `leak`, the connection is never given back (the bug the
-    /// `pool_exhaustion` fault stands for: a code path that forgets to release it).
-    public nonisolated func withConnection<T: Sendable>(leak: Bool = false, _ body: @Sendable () async throws -> T) async throws -> T {
+    /// Runs `body` holding a connection. While fewer than `leakShare` of the connections have leaked,
+    /// this one is never given back either (the bug the `pool_exhaustion` fault stands for: a code
+    /// path that forgets to release it). The decision is made when releasing, inside the actor, so
+    /// concurrent calls cannot leak more than the share.
+    public nonisolated func withConnection<T: Sendable>(leakShare: Double = 0, _ body: @Sendable () async throws -> T) async throws -> T {
         try await acquire()
         do {
             let result = try await body()
-            await release(leak: leak)
+            await release(leakShare: leakShare)
             return result
         } catch {
-            await release(leak: leak)
+            await release(leakShare: leakShare)
             throw error
         }
     }
@@ -64,17 +68,22 @@ public actor ConnectionPool {
             try? await Task.sleep(for: timeout)
             await self?.expire(id)
         }
-        let granted = await withCheckedContinuation { continuation in
-            waiters.append((id, continuation))
-            publish()
+        // A cancelled caller stops waiting at once instead of at the timeout.
+        let granted = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiters.append((id, continuation))
+                publish()
+            }
+        } onCancel: {
+            Task { await self.expire(id) }
         }
         timer.cancel()
         guard granted else { throw Exhausted(size: size, waited: timeout) }
     }
 
-    func release(leak: Bool) {
+    func release(leakShare: Double) {
         defer { publish() }
-        if leak {
+        if Double(leaked) < leakShare * Double(size) {
             leaked += 1
             return
         }
@@ -93,10 +102,9 @@ public actor ConnectionPool {
 
     /// Gives back the leaked connections (the fault is cleared: in effect a restart of the pool).
     public func reclaimLeaked() {
-        for _ in 0..<leaked { release(leak: false) }
+        let count = leaked
         leaked = 0
+        for _ in 0..<count { release(leakShare: 0) }
     }
 
-    /// Share of the pool leaked so far.
-    public var leakedShare: Double { Double(leaked) / Double(size) }
 }

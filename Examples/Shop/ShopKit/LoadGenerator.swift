@@ -23,7 +23,9 @@ public final class LoadGenerator: Sendable {
         }
     }
 
+    /// Where the journeys go.
     public let gatewayURL: String
+    /// Which journeys, how often.
     public let mix: JourneyMix
     /// Journeys started per second.
     public let rate: Double
@@ -39,7 +41,9 @@ public final class LoadGenerator: Sendable {
     }
 
     /// Runs until the task is cancelled (or `duration` passed), then waits for journeys in flight.
-    public func run(for duration: Duration? = nil, http: HTTPClient = .shared) async {
+    /// `http` should allow many connections per host (``ShopHTTP/makeClient()``): the shared client's
+    /// 8 would hold the arrivals back, which is not what real users do.
+    public func run(for duration: Duration? = nil, http: HTTPClient) async {
         let interval = Duration.seconds(1 / max(rate, 0.01))
         let clock = ContinuousClock()
         let start = clock.now
@@ -72,7 +76,7 @@ public final class LoadGenerator: Sendable {
             _ = try? await response.body.collect(upTo: 1 << 20)
         }
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = elapsed / .milliseconds(1)
         state.withLock {
             $0.inFlight -= 1
             if ok { $0.succeeded += 1 } else { $0.failed += 1 }

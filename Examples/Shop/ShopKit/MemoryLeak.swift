@@ -22,9 +22,10 @@ public final class MemoryLeak: Sendable {
     public func leak(kilobytes: Double) {
         let count = Int(kilobytes * 1024)
         guard count > 0 else { return }
+        guard retainedMB < capMB else { return }
+        let block = [UInt8](repeating: 0xA5, count: count)  // filled outside the lock: requests do not queue on it
         retained.withLock { state in
-            guard Double(state.bytes) / 1_048_576 < capMB else { return }
-            state.blocks.append([UInt8](repeating: 0xA5, count: count))
+            state.blocks.append(block)
             state.bytes += count
         }
     }

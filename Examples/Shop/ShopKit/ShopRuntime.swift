@@ -40,10 +40,7 @@ public struct ShopRuntime: Sendable {
 
     private func withDatastore(_ body: @Sendable () async throws -> String?) async throws -> String? {
         // With the `pool_exhaustion` fault, connections are not given back until the set share is gone.
-        let leakShare = (faults.amount(of: .poolExhaustion) ?? 0) / 100
-        let leaking = leakShare > 0
-        let shouldLeak = leaking ? await pool.leakedShare < leakShare : false
-        return try await pool.withConnection(leak: shouldLeak, body)
+        try await pool.withConnection(leakShare: (faults.amount(of: .poolExhaustion) ?? 0) / 100, body)
     }
 
     /// How many times the usual calls downstream this service makes now (the `surge` condition).

@@ -5,18 +5,37 @@ import Synchronization
 import Glibc
 #endif
 
-/// The processes a launcher started, so that every one of them (and only those) is stopped, by PID,
-/// however the launcher ends.
+/// The processes a launcher started, so that every one of them (and only those) is stopped however
+/// the launcher ends: SIGTERM first, SIGKILL after a grace period.
+///
+/// It keeps the `Process` objects rather than PIDs: Foundation reaps its children itself, so a bare
+/// PID could already belong to another process by the time it is signalled.
 public final class ChildProcesses: Sendable {
     /// One started process.
-    public struct Child: Sendable, Hashable {
+    public struct Child: Sendable {
+        /// The name the launcher gave it (`pricing`, `logshipper-pricing`, `analyzer`).
         public var name: String
-        public var pid: Int32
+        /// The running process.
+        public let process: Process
+
+        /// Its process ID.
+        public var pid: Int32 { process.processIdentifier }
     }
 
-    private let children = Mutex<[Child]>([])
+    private struct State {
+        var children: [Child] = []
+        /// Set once stopping began: nothing new starts after that (a Ctrl-C during start-up).
+        var closed = false
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
+
+    /// A start refused because the launcher is stopping.
+    public struct Stopping: Error, CustomStringConvertible {
+        public var description: String { "not starting more processes: stopping" }
+    }
 
     /// Starts `executable` with `arguments`, stdout to `stdout` and stderr to `stderr` (appended).
     @discardableResult
@@ -29,68 +48,55 @@ public final class ChildProcesses: Sendable {
         process.standardOutput = try Self.appending(to: stdout)
         process.standardError = stdout == stderr ? process.standardOutput : try Self.appending(to: stderr)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let child = Child(name: name, pid: process.processIdentifier)
-        children.withLock { $0.append(child) }
-        return child
+        // Checked and recorded under the lock, so a concurrent `stop` either sees this child or refuses it.
+        return try state.withLock { state in
+            guard !state.closed else { throw Stopping() }
+            try process.run()
+            let child = Child(name: name, process: process)
+            state.children.append(child)
+            return child
+        }
     }
 
-    /// The processes started and not yet stopped.
-    public var running: [Child] {
-        children.withLock { $0 }.filter { kill($0.pid, 0) == 0 && !Self.isZombie($0.pid) }
-    }
-
-    /// Whether `name` is still running.
+    /// Whether the process named `name` was started and is still running.
     public func isRunning(_ name: String) -> Bool {
-        running.contains { $0.name == name }
+        state.withLock { $0.children.contains { $0.name == name && $0.process.isRunning } }
     }
 
-    /// Stops the named processes (all when `names` is nil): SIGTERM, then SIGKILL after `grace`.
+    /// Stops the named processes (all when `names` is nil, which also refuses later starts): SIGTERM,
+    /// then SIGKILL after `grace`. Runs to the end even when the calling task is cancelled.
     public func stop(_ names: Set<String>? = nil, grace: Duration = .seconds(5)) async {
-        let targets = children.withLock { list in
-            let chosen = list.filter { names?.contains($0.name) ?? true }
-            list.removeAll { chosen.contains($0) }
-            return chosen
+        let targets = state.withLock { state in
+            if names == nil { state.closed = true }
+            return state.children.filter { names?.contains($0.name) ?? true }
         }
-        for child in targets { kill(child.pid, SIGTERM) }
-        let deadline = ContinuousClock.now + grace
-        var remaining = targets
-        while !remaining.isEmpty {
-            remaining = remaining.filter { !Self.reap($0.pid) }
-            if remaining.isEmpty { break }
-            if ContinuousClock.now >= deadline {
-                for child in remaining {
-                    kill(child.pid, SIGKILL)
-                    _ = Self.reap(child.pid, blocking: true)
-                }
-                break
+        // Detached: a cancelled caller (a test's time limit) must still wait for its children.
+        await Task.detached {
+            for child in targets where child.process.isRunning { child.process.terminate() }
+            let deadline = ContinuousClock.now + grace
+            while targets.contains(where: { $0.process.isRunning }), ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(50))
             }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
+            for child in targets where child.process.isRunning { kill(child.pid, SIGKILL) }
+            for child in targets { child.process.waitUntilExit() }
+        }.value
+        let stopped = Set(targets.map(\.pid))
+        state.withLock { $0.children.removeAll { stopped.contains($0.pid) } }
     }
 
-    /// Sends SIGKILL to everything at once, without waiting: for a signal handler's last word.
+    /// SIGKILL to every child still running, without waiting: for a second Ctrl-C.
     public func killAllNow() {
-        for child in children.withLock({ $0 }) { kill(child.pid, SIGKILL) }
-    }
-
-    /// Waits for `pid` if it has ended; true when it is gone.
-    private static func reap(_ pid: Int32, blocking: Bool = false) -> Bool {
-        var status: Int32 = 0
-        let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
-        return result == pid || (result == -1 && errno == ECHILD)
-    }
-
-    private static func isZombie(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
-        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+        let children = state.withLock { state in
+            state.closed = true
+            return state.children
+        }
+        for child in children where child.process.isRunning { kill(child.pid, SIGKILL) }
     }
 
     private static func appending(to path: String) throws -> FileHandle {
         if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        handle.seekToEndOfFile()
+        _ = try? handle.seekToEnd()  // fails harmlessly on a pipe or terminal (/dev/stdout)
         return handle
     }
 }

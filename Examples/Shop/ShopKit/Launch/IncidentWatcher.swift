@@ -31,8 +31,10 @@ public struct IncidentWatcher: Sendable {
         }
     }
 
+    /// `analyzer serve`'s base URL.
     public let analyzerURL: String
 
+    /// A watcher of the analyzer at `analyzerURL`.
     public init(analyzerURL: String) {
         self.analyzerURL = analyzerURL
     }
@@ -46,21 +48,23 @@ public struct IncidentWatcher: Sendable {
     }
 
     /// Waits for an incident ending after `fault` with a root cause other than `unknown`; then, so the
-    /// answer rests on more than the first seconds, for `settle` more before reading it again.
+    /// answer rests on more than the first seconds, for `settle` more before reading it again (the same
+    /// incident by ID if it is still listed, else the newest match, else the first answer).
     public func waitForIncident(
         after fault: Date, timeout: Duration, settle: Duration = .seconds(8), http: HTTPClient = .shared
     ) async -> ReportedIncident? {
         let deadline = ContinuousClock.now + timeout
-        func current() async -> ReportedIncident? {
-            await incidents(http: http).first { incident in
+        func matching() async -> [ReportedIncident] {
+            await incidents(http: http).filter { incident in
                 guard let end = Self.date(incident.end) else { return false }
                 return end > fault && incident.rootCause.service != "unknown"
             }
         }
         while ContinuousClock.now < deadline {
-            if await current() != nil {
+            if let first = await matching().first {
                 try? await Task.sleep(for: settle)
-                return await current()
+                let later = await matching()
+                return later.first { $0.id == first.id } ?? later.first ?? first
             }
             try? await Task.sleep(for: .seconds(2))
         }
@@ -68,10 +72,7 @@ public struct IncidentWatcher: Sendable {
     }
 
     static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+        (try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)))
+            ?? (try? Date(text, strategy: .iso8601))
     }
 }

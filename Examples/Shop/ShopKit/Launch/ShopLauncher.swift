@@ -104,11 +104,23 @@ public struct ShopLauncher: Sendable {
         }
     }
 
-    /// Waits until the analyzer and every service answer `/health`, or throws naming the ones that do not.
+    /// Throws when a port the launch needs is taken (often a demo still running), before anything starts.
+    public func checkPortsAreFree() throws {
+        let ports = [("analyzer", analyzerPort)] + topology.services.map { ($0.name, topology.port(of: $0.name)!) }
+        for (name, port) in ports where !LoopbackPort.isFree(port) {
+            throw LaunchError("port \(port) (\(name)) is in use: is another `shop demo` running? Stop it, or pick --base-port / --analyzer-port")
+        }
+    }
+
+    /// Waits until the analyzer and every service answer `/health` while every shipper keeps running,
+    /// or throws naming what failed and where its log is.
     public func waitUntilHealthy(timeout: Duration = .seconds(60), http: HTTPClient = .shared) async throws {
         var pending = [("analyzer", analyzerURL + "/healthz")] + topology.services.map { ($0.name, topology.url(of: $0.name)! + "/health") }
         let deadline = ContinuousClock.now + timeout
-        while !pending.isEmpty {
+        while true {
+            for name in [pending.map(\.0), topology.services.map { "logshipper-\($0.name)" }].joined() where !children.isRunning(name) {
+                throw LaunchError("\(name) exited during start-up; see \(log(name))")
+            }
             var still: [(String, String)] = []
             for (name, url) in pending {
                 let response = try? await http.execute(HTTPClientRequest(url: url), timeout: .seconds(1))
@@ -116,11 +128,8 @@ public struct ShopLauncher: Sendable {
             }
             pending = still
             if pending.isEmpty { return }
-            for (name, _) in pending where name == "analyzer" ? !children.isRunning("analyzer") : !children.isRunning(name) {
-                throw LaunchError("\(name) exited during start-up; see \(log(name))")
-            }
             if ContinuousClock.now >= deadline {
-                throw LaunchError("not healthy after \(timeout): \(pending.map(\.0).joined(separator: ", ")) (a port in use? logs in \(workDirectory)/logs)")
+                throw LaunchError("not healthy after \(timeout): \(pending.map(\.0).joined(separator: ", ")) (logs in \(workDirectory)/logs)")
             }
             try await Task.sleep(for: .milliseconds(200))
         }

@@ -17,7 +17,8 @@ enum Pricing {
         }
     }
 
+    /// A price that stays the same across restarts (`hashValue` is seeded per process).
     static func price(of id: String) -> Int {
-        Int(truncatingIfNeeded: UInt(bitPattern: id.hashValue) % 9_000) + 999
+        Int(id.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 } % 9_000) + 999
     }
 }
