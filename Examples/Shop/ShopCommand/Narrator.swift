@@ -53,9 +53,10 @@ enum Narrator {
     /// Runs the analyzer CLI as one of the demo's children (so Ctrl-C stops it too) and waits
     /// without holding one of the few cooperative threads.
     static func runAnalyzer(_ launcher: ShopLauncher, _ arguments: [String]) async throws {
+        fflush(nil)  // what we printed goes out before what it prints
         let child = try launcher.children.start(
             name: "analyzer-\(arguments[0])", executable: launcher.binaries.analyzer, arguments: arguments,
-            stdout: "/dev/stdout", stderr: "/dev/stderr")
+            stdout: nil, stderr: nil)
         while child.process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         if child.process.terminationStatus != 0 {
             step("analyzer \(arguments[0]) exited with status \(child.process.terminationStatus)")

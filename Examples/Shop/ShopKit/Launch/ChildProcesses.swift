@@ -37,16 +37,17 @@ public final class ChildProcesses: Sendable {
         public var description: String { "not starting more processes: stopping" }
     }
 
-    /// Starts `executable` with `arguments`, stdout to `stdout` and stderr to `stderr` (appended).
+    /// Starts `executable` with `arguments`, stdout and stderr appended to the files `stdout` and
+    /// `stderr`, or (both `nil`) shared with this process's own, so its output lands in order with ours.
     @discardableResult
-    public func start(name: String, executable: String, arguments: [String], stdout: String, stderr: String,
+    public func start(name: String, executable: String, arguments: [String], stdout: String?, stderr: String?,
                       environment: [String: String]? = nil) throws -> Child {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        process.standardOutput = try Self.appending(to: stdout)
-        process.standardError = stdout == stderr ? process.standardOutput : try Self.appending(to: stderr)
+        process.standardOutput = try stdout.map(Self.appending(to:)) ?? FileHandle.standardOutput
+        process.standardError = stdout == stderr ? process.standardOutput : try stderr.map(Self.appending(to:)) ?? FileHandle.standardError
         process.standardInput = FileHandle.nullDevice
         // Checked and recorded under the lock, so a concurrent `stop` either sees this child or refuses it.
         return try state.withLock { state in
@@ -96,7 +97,7 @@ public final class ChildProcesses: Sendable {
     private static func appending(to path: String) throws -> FileHandle {
         if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        _ = try? handle.seekToEnd()  // fails harmlessly on a pipe or terminal (/dev/stdout)
+        _ = try? handle.seekToEnd()
         return handle
     }
 }
