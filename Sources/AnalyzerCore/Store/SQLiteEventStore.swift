@@ -10,9 +10,9 @@ import W3CTraceContext
 /// (by request, by trace, by service and time). Inserting is durable when it returns (see
 /// ``EventStoreSchema/applyDurability(_:)``).
 ///
-/// Where insert time goes: SQLite's B-tree work, not Swift. The indexes on `correlation_id` and
-/// `trace_id` are keyed by random IDs, so each distinct request in a batch dirties a page of each, which
-/// is written to the WAL and again at checkpoint; the other indexes grow at their end.
+/// Where insert time goes: writing pages (to the WAL, fsynced per batch, then to the file at
+/// checkpoint) and SQLite's B-tree work. Every index but the request and trace keys grows at its end;
+/// those two are kept local to the newest rows by ``RequestKey``.
 public final class SQLiteEventStore: EventStore {
     /// Sendable: GRDB serializes every access to its connections.
     let pool: DatabasePool
@@ -36,21 +36,24 @@ public final class SQLiteEventStore: EventStore {
             let statement = try db.cachedStatement(sql: EventColumns.insertSQL)
             var receipt = StoreReceipt()
             for event in events {
-                try statement.execute(arguments: EventColumns.arguments(for: event, line: event.jsonLine()))
+                // The arguments always match the statement's seven parameters: skip GRDB's check.
+                statement.setUncheckedArguments(EventColumns.arguments(for: event, line: event.jsonLine()))
+                try statement.execute()
                 if db.changesCount > 0 { receipt.inserted += 1 } else { receipt.duplicates += 1 }
             }
             return receipt
         }
     }
 
-    /// Every event of one request, oldest first; uses the `correlation_id` index.
+    /// Every event of one request, oldest first; one seek per bucket in the correlation key index
+    /// (see ``RequestKey``).
     public func events(correlationID: String) async throws -> [Event] {
-        try await fetch(where: "correlation_id = ?", [correlationID])
+        try await fetch(keyColumn: "correlation_key", RequestKey.of(correlationID)).filter { $0.correlationID == correlationID }
     }
 
-    /// Every event of one trace, oldest first; uses the `trace_id` index.
+    /// Every event of one trace, oldest first; one seek per bucket in the trace key index.
     public func events(traceID: TraceID) async throws -> [Event] {
-        try await fetch(where: "trace_id = ?", [traceID.description])
+        try await fetch(keyColumn: "trace_key", RequestKey.of(traceID)).filter { $0.traceID == traceID }
     }
 
     /// Events matching `query`, oldest first; a time range uses the `ts` index, services add the
@@ -93,8 +96,18 @@ public final class SQLiteEventStore: EventStore {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
     }
 
-    /// Events whose row matches `condition`, oldest first (insertion order breaks ties), parsed back
-    /// from their stored lines.
+    /// Events whose `keyColumn` is `key`, oldest first: a superset of one request's or trace's events
+    /// (keys may collide), for the caller to filter.
+    private func fetch(keyColumn: String, _ key: Int64) async throws -> [Event] {
+        try await fetch(
+            sql: """
+                \(RequestKey.bucketsCTE)
+                SELECT line FROM events WHERE \(RequestKey.bucketSQL) IN buckets AND \(keyColumn) = ? ORDER BY ts, id
+                """,
+            [key])
+    }
+
+    /// Events whose row matches `condition`, oldest first (insertion order breaks ties).
     private func fetch(where condition: String, _ arguments: StatementArguments, limit: Int? = nil) async throws -> [Event] {
         var sql = "SELECT line FROM events WHERE \(condition) ORDER BY ts, id"
         var arguments = arguments
@@ -102,7 +115,12 @@ public final class SQLiteEventStore: EventStore {
             sql += " LIMIT ?"
             arguments += [max(limit, 0)]
         }
-        return try await pool.read { [sql, arguments] db in
+        return try await fetch(sql: sql, arguments)
+    }
+
+    /// The events of the `line`s `sql` selects, parsed back.
+    private func fetch(sql: String, _ arguments: StatementArguments) async throws -> [Event] {
+        try await pool.read { db in
             var events: [Event] = []
             let lines = try String.fetchCursor(db, sql: sql, arguments: arguments)
             while let line = try lines.next() {
