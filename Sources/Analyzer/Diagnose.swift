@@ -37,17 +37,13 @@ struct Diagnose: AsyncParsableCommand {
     func run() async throws {
         let eventStore = try options.openStore()
         let trace = try await options.trace(id, in: eventStore)
-        // Baselines come from everyone's events around the request.
-        let context = try await eventStore.events(matching: EventQuery(
-            from: Timestamp(microsecondsSinceEpoch: trace.start - 15 * 60_000_000),
-            until: Timestamp(microsecondsSinceEpoch: trace.end + 5 * 60_000_000), eventTypes: Observations.eventTypes))
-        let observations = Observations(events: context)
-        let incidents = IncidentAnalyzer().incidents(in: observations)
-        var diagnosis = BuiltinDiagnoser().diagnose(trace, incidents: incidents)
+        // Baselines come from everyone's events around the request, analysed once and kept.
+        let (analysis, _) = try await IncidentsAroundRequest().find(for: trace, in: eventStore)
+        var diagnosis = BuiltinDiagnoser().diagnose(trace, incidents: analysis.incidents)
         if ai {
             diagnosis = await aiDiagnosis(
-                builtin: diagnosis, trace: trace, templates: incidents.first?.errorTemplates ?? [],
-                services: observations.services)
+                builtin: diagnosis, trace: trace, templates: analysis.incidents.first?.errorTemplates ?? [],
+                services: Set(analysis.services))
         }
         if options.json {
             print(try jsonText(diagnosis))

@@ -40,6 +40,11 @@ struct Incidents: AsyncParsableCommand {
         let events = try await eventStore.events(matching: EventQuery(from: since?.timestamp, until: until?.timestamp, eventTypes: Observations.eventTypes))
         let observations = Observations(events: events)
         let incidents = IncidentAnalyzer().incidents(in: observations)
+        if !events.isEmpty {
+            // Kept for `diagnose`, which then answers without analysing again (an optimisation: never fatal).
+            try? await eventStore.save(StoredAnalysis(
+                from: observations.first, until: observations.last + 1, services: observations.services.sorted(), incidents: incidents))
+        }
         if options.json {
             print(try jsonText(incidents))
             return

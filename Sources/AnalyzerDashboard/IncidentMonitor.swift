@@ -173,6 +173,9 @@ public actor IncidentMonitor: Service {
             let (found, graph) = await Self.analyse(
                 events, analyzer: analyzer, recentFrom: until - configuration.recentWindow.microseconds)
             metrics.recordGraph(graph)
+            // Kept for request diagnoses (dashboard and CLI), which then need not analyse this window again.
+            try? await (store as? any AnalysisStore)?.save(StoredAnalysis(
+                from: from, until: until, services: Array(Set(events.map(\.service))).sorted(), incidents: found))
 
             let previous = known
             // Incidents of the analysed window are replaced; earlier ones stay.

@@ -49,3 +49,15 @@ public struct InsertObservingStore: EventStore {
         try await base.applyRetention(policy)
     }
 }
+
+extension InsertObservingStore: AnalysisStore {
+    /// Kept by the wrapped store when it keeps analyses; dropped otherwise.
+    public func save(_ analysis: StoredAnalysis) async throws {
+        try await (base as? any AnalysisStore)?.save(analysis)
+    }
+
+    /// The wrapped store's current analysis, if it keeps them.
+    public func currentAnalysis(covering from: Int64, until: Int64) async throws -> StoredAnalysis? {
+        try await (base as? any AnalysisStore)?.currentAnalysis(covering: from, until: until)
+    }
+}

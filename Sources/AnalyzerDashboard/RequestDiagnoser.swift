@@ -29,12 +29,13 @@ public struct RequestDiagnoser: Sendable {
     ) async throws -> Diagnosis? {
         await progress(.gatheringData, "gathering data", nil)
         guard let trace = try await trace(id: id) else { return nil }
-        // Baselines come from everyone's events around the request (the same window as the CLI).
-        let context = try await store.events(matching: EventQuery(
-            from: Timestamp(microsecondsSinceEpoch: trace.start - 15 * 60_000_000),
-            until: Timestamp(microsecondsSinceEpoch: trace.end + 5 * 60_000_000), eventTypes: Observations.eventTypes))
+        // Baselines come from everyone's events around the request (the same analysis as the CLI's,
+        // usually the one the incident monitor kept).
         await progress(.analysingTraces, "analysing traces", nil)
-        let (builtin, incidents, services) = await Self.analyse(trace, context: context)
+        let analysis = try await Self.incidents(around: trace, in: store)
+        let incidents = analysis.incidents
+        let services = Set(analysis.services)
+        let builtin = BuiltinDiagnoser().diagnose(trace, incidents: incidents)
         await progress(.builtinReady, "built-in diagnosis ready", builtin)
         guard ai else { return builtin }
         let configuration: LLMConfiguration?
@@ -57,10 +58,9 @@ public struct RequestDiagnoser: Sendable {
         return answer
     }
 
+    /// Off the caller's executor: an analysis that is not kept takes seconds of CPU.
     @concurrent
-    private static func analyse(_ trace: RequestTrace, context: [Event]) async -> (Diagnosis, [Incident], Set<String>) {
-        let observations = Observations(events: context)
-        let incidents = IncidentAnalyzer().incidents(in: observations)
-        return (BuiltinDiagnoser().diagnose(trace, incidents: incidents), incidents, observations.services)
+    private static func incidents(around trace: RequestTrace, in store: any EventStore) async throws -> StoredAnalysis {
+        try await IncidentsAroundRequest().find(for: trace, in: store).analysis
     }
 }

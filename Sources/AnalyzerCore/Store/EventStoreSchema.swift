@@ -42,6 +42,19 @@ enum EventStoreSchema {
                     """)
         }
         migrator.registerMigration("v2: request keys, slim rows", migrate: migrateToV2)
+        migrator.registerMigration("v3: analyses") { db in
+            // See `StoredAnalysis`: incidents found in a window, reused by `diagnose` while current.
+            try db.execute(
+                sql: """
+                    CREATE TABLE analyses (
+                        id INTEGER PRIMARY KEY,
+                        from_ts INTEGER NOT NULL,
+                        until_ts INTEGER NOT NULL,
+                        last_row INTEGER NOT NULL,
+                        analysis TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 
