@@ -12,15 +12,7 @@ struct RetentionAge: ExpressibleByArgument, CustomStringConvertible {
             duration = nil
             return
         }
-        guard let unit = argument.last, let amount = Double(argument.dropLast()), amount > 0 else { return nil }
-        let seconds: Double
-        switch unit {
-        case "s": seconds = amount
-        case "m": seconds = amount * 60
-        case "h": seconds = amount * 3600
-        case "d": seconds = amount * 86_400
-        default: return nil
-        }
+        guard let seconds = DurationArgument.seconds(argument), seconds > 0 else { return nil }
         duration = .milliseconds(Int64(seconds * 1000))
     }
 }

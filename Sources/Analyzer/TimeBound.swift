@@ -11,15 +11,7 @@ struct TimeBound: ExpressibleByArgument {
             timestamp = absolute
             return
         }
-        guard let unit = argument.last, let amount = Double(argument.dropLast()), amount >= 0 else { return nil }
-        let seconds: Double
-        switch unit {
-        case "s": seconds = amount
-        case "m": seconds = amount * 60
-        case "h": seconds = amount * 3600
-        case "d": seconds = amount * 86_400
-        default: return nil
-        }
+        guard let seconds = DurationArgument.seconds(argument) else { return nil }
         timestamp = Timestamp(microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch - Int64(seconds * 1e6))
     }
 
