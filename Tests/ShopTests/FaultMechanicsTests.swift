@@ -8,14 +8,16 @@ import Testing
 struct FaultMechanicsTests {
     @Test("a leak really grows resident memory, and slows requests only past its threshold")
     func leakGrowsResidentMemory() throws {
-        let leak = MemoryLeak(pressureThresholdMB: 32, delayPerMB: .milliseconds(10))
+        // Blocks of 48 MiB: above glibc's largest mmap threshold (32 MiB), so each is a fresh mapping
+        // whose pages become resident when written, never memory this busy test process freed earlier.
+        let leak = MemoryLeak(pressureThresholdMB: 64, delayPerMB: .milliseconds(10))
         let before = try #require(ProcessStats.read()).residentBytes
-        for _ in 0..<20 { leak.leak(kilobytes: 1024) }  // 20 MiB, under the threshold
-        #expect(leak.pressureDelay == .zero)
-        for _ in 0..<30 { leak.leak(kilobytes: 1024) }  // 50 MiB in all
+        leak.leak(kilobytes: 48 * 1024)
+        #expect(leak.pressureDelay == .zero, "48 MiB is under the 64 MiB threshold")
+        leak.leak(kilobytes: 48 * 1024)
         let after = try #require(ProcessStats.read()).residentBytes
-        #expect(after - before > 40 << 20, "RSS grew by \(after - before) bytes")
-        #expect(leak.pressureDelay == .milliseconds(180))
+        #expect(after - before > 80 << 20, "RSS grew by \(after - before) bytes for 96 MiB leaked")
+        #expect(leak.pressureDelay == .milliseconds(320))
         leak.release()
         #expect(leak.retainedMB == 0)
     }
