@@ -62,6 +62,11 @@ public final class JournalSource: RecordSource {
             // Default 64 KiB: libsystemd may then return compressed fields cut to it (documented; 252 with
             // zstd happens not to), and originalLength would be wrong.
             _ = sd_journal_set_data_threshold(handle, 0)
+            // Sets up the inotify watches now, before the first read. Left to the first
+            // `sd_journal_wait`, an entry journald stored between the read reaching the end and that
+            // wait would not wake it (seen once in CI: the fifth of five entries arrived 20 s late).
+            // A failure is handled where waiting is (it falls back to polling).
+            _ = sd_journal_get_fd(handle)
             try Self.addMatches(configuration.matches, to: handle)
             try position(handle, checkpoint: checkpoint)
         } catch {
