@@ -43,7 +43,7 @@ struct Incidents: AsyncParsableCommand {
         if !events.isEmpty {
             // Kept for `diagnose`, which then answers without analysing again (an optimisation: never fatal).
             try? await eventStore.save(StoredAnalysis(
-                from: observations.first, until: observations.last + 1, services: observations.services.sorted(), incidents: incidents))
+                from: observations.first, until: observations.last + 1, observations: observations, incidents: incidents))
         }
         if options.json {
             print(try jsonText(incidents))

@@ -170,12 +170,12 @@ public actor IncidentMonitor: Service {
                 from: Timestamp(microsecondsSinceEpoch: from), until: Timestamp(microsecondsSinceEpoch: until),
                 eventTypes: Observations.eventTypes))
             await progress(.analysingTraces, "analysing traces (\(events.count) events)")
-            let (found, graph) = await Self.analyse(
+            let (found, observations, graph) = await Self.analyse(
                 events, analyzer: analyzer, recentFrom: until - configuration.recentWindow.microseconds)
             metrics.recordGraph(graph)
             // Kept for request diagnoses (dashboard and CLI), which then need not analyse this window again.
-            try? await (store as? any AnalysisStore)?.save(StoredAnalysis(
-                from: from, until: until, services: Array(Set(events.map(\.service))).sorted(), incidents: found))
+            try? await (store as? any AnalysisStore)?.save(
+                StoredAnalysis(from: from, until: until, observations: observations, incidents: found))
 
             let previous = known
             // Incidents of the analysed window are replaced; earlier ones stay.
@@ -224,9 +224,10 @@ public actor IncidentMonitor: Service {
     /// The CPU-bound part, off the actor so readers are not held up: incidents of the window and the
     /// service graph of its recent part.
     @concurrent
-    private static func analyse(_ events: [Event], analyzer: IncidentAnalyzer, recentFrom: Int64) async -> ([Incident], ServiceGraph) {
-        let incidents = analyzer.incidents(in: Observations(events: events))
+    private static func analyse(_ events: [Event], analyzer: IncidentAnalyzer, recentFrom: Int64) async -> ([Incident], Observations, ServiceGraph) {
+        let observations = Observations(events: events)
+        let incidents = analyzer.incidents(in: observations)
         let graph = ServiceGraph.build(from: events.filter { $0.timestamp.microsecondsSinceEpoch >= recentFrom })
-        return (incidents, graph)
+        return (incidents, observations, graph)
     }
 }

@@ -28,15 +28,10 @@ public struct IncidentsAroundRequest: Sendable {
         let context = try await store.events(matching: EventQuery(
             from: Timestamp(microsecondsSinceEpoch: from), until: Timestamp(microsecondsSinceEpoch: until),
             eventTypes: Observations.eventTypes))
-        let analysis = Self.analyse(context, from: from, until: until, analyzer: analyzer)
+        let observations = Observations(events: context)
+        let analysis = StoredAnalysis(from: from, until: until, observations: observations, incidents: analyzer.incidents(in: observations))
         // Keeping it is an optimisation: a read-only or full disk must not fail the diagnosis.
         try? await analyses?.save(analysis)
         return (analysis, false)
-    }
-
-    static func analyse(_ events: [Event], from: Int64, until: Int64, analyzer: IncidentAnalyzer) -> StoredAnalysis {
-        let observations = Observations(events: events)
-        return StoredAnalysis(
-            from: from, until: until, services: observations.services.sorted(), incidents: analyzer.incidents(in: observations))
     }
 }

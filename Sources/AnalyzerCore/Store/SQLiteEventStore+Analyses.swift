@@ -19,7 +19,7 @@ extension SQLiteEventStore: AnalysisStore {
     }
 
     public func currentAnalysis(covering from: Int64, until: Int64) async throws -> StoredAnalysis? {
-        let row: (json: String, from: Int64, until: Int64, lastRow: Int64)? = try await pool.read { db in
+        let json: String? = try await pool.read { db in
             guard let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -33,9 +33,9 @@ extension SQLiteEventStore: AnalysisStore {
             let stale = try Bool.fetchOne(
                 db, sql: "SELECT EXISTS(SELECT 1 FROM events WHERE id > ? AND ts >= ? AND ts < ?)",
                 arguments: [lastRow, windowFrom, windowUntil]) ?? false
-            return stale ? nil : (row["analysis"], windowFrom, windowUntil, lastRow)
+            return stale ? nil : row["analysis"]
         }
-        guard let row else { return nil }
-        return try JSONDecoder().decode(StoredAnalysis.self, from: Data(row.json.utf8))
+        guard let json else { return nil }
+        return try JSONDecoder().decode(StoredAnalysis.self, from: Data(json.utf8))
     }
 }

@@ -22,6 +22,11 @@ public struct StoredAnalysis: Sendable, Hashable, Codable {
         self.services = services
         self.incidents = incidents
     }
+
+    /// What `analyzer` found in `observations`, the events of `[from, until)`.
+    public init(from: Int64, until: Int64, observations: Observations, incidents: [Incident]) {
+        self.init(from: from, until: until, services: observations.services.sorted(), incidents: incidents)
+    }
 }
 
 /// A store that keeps analyses beside its events. Optional for an ``EventStore``: without it,
