@@ -220,6 +220,7 @@ let package = Package(
         .target(
             name: "ShopKit",
             dependencies: [
+                "AnalyzerCore",
                 "ServiceLog",
                 "ServiceLogHummingbird",
                 "ServiceLogHTTPClient",

@@ -1,3 +1,4 @@
+import AnalyzerCore
 import Foundation
 import ShopKit
 import Testing
@@ -20,10 +21,10 @@ struct RecordedDatasetTests {
         #expect(ingest.status == 0, "analyzer ingest failed: \(ingest.output)")
         let listed = try Self.run(["incidents", "--store", store, "--json"])
         #expect(listed.status == 0)
-        let incidents = try JSONDecoder().decode([IncidentWatcher.ReportedIncident].self, from: Data(listed.output.utf8))
+        let incidents = try JSONDecoder().decode([Incident].self, from: Data(listed.output.utf8))
         let first = try #require(incidents.first, "no incident in the recording")
         #expect(first.rootCause.service == "pricing")
-        #expect(first.rootCause.kind == "memory_leak")
+        #expect(first.rootCause.kind == .memoryLeak)
         #expect(!first.correlationIDs.isEmpty)
     }
 

@@ -55,7 +55,7 @@ struct ShopEndToEndTests {
 
         let found = try #require(incident, "the analyzer reported no incident after the fault")
         #expect(found.rootCause.service == "pricing", "candidates: \(found.candidates)")
-        #expect(found.rootCause.kind == "latency", "root cause: \(found.rootCause)")
+        #expect(found.rootCause.kind == .latency, "root cause: \(found.rootCause)")
         #expect(!found.candidates.prefix(1).contains { $0.service == "gateway" || $0.service == "payments" })
 
         // Every event the services wrote reaches the store, counted by event_id.

@@ -1,3 +1,4 @@
+import AnalyzerCore
 import Foundation
 import ShopKit
 import Synchronization
@@ -38,7 +39,7 @@ enum Narrator {
     }
 
     /// Runs `analyzer incidents` and `analyzer diagnose` on the live store, as an on-call engineer would.
-    static func showDiagnosis(incident: IncidentWatcher.ReportedIncident, launcher: ShopLauncher) async throws {
+    static func showDiagnosis(incident: Incident, launcher: ShopLauncher) async throws {
         print("")
         step("analyzer incidents --store \(launcher.storePath)")
         try await runAnalyzer(launcher, ["incidents", "--store", launcher.storePath])
@@ -64,11 +65,11 @@ enum Narrator {
         print("")
     }
 
-    static func verdict(expected: (service: String, kind: String), found: IncidentWatcher.ReportedIncident.RootCause) {
+    static func verdict(expected: (service: String, kind: FaultKind), found: Incident.RootCause) {
         if found.service == expected.service && found.kind == expected.kind {
-            step("injected: \(expected.service) \(expected.kind); the analyzer named \(found.service) \(found.kind) (confidence \(found.confidence)): correct")
+            step("injected: \(expected.service) \(expected.kind.rawValue); the analyzer named \(found.service) \(found.kind.rawValue) (confidence \(found.confidence)): correct")
         } else {
-            step("injected: \(expected.service) \(expected.kind); the analyzer named \(found.service) \(found.kind) (confidence \(found.confidence)): NOT the injected fault")
+            step("injected: \(expected.service) \(expected.kind.rawValue); the analyzer named \(found.service) \(found.kind.rawValue) (confidence \(found.confidence)): NOT the injected fault")
         }
     }
 }

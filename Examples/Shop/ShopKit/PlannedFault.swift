@@ -1,3 +1,5 @@
+import AnalyzerCore
+
 /// A fault the demo injects: `SERVICE:KIND[:AMOUNT]`, e.g. `inventory:pool_exhaustion`.
 public struct PlannedFault: Sendable, Hashable, CustomStringConvertible {
     public var service: String
@@ -27,14 +29,14 @@ public struct PlannedFault: Sendable, Hashable, CustomStringConvertible {
     ]
 
     /// The kind the analyzer should name for this fault (`nil` for a traffic condition).
-    public var expectedKind: String? {
+    public var expectedKind: FaultKind? {
         switch setting.kind {
-        case .memoryLeak: "memory_leak"
-        case .cpu: "cpu_saturation"
-        case .latency: "latency"
-        case .errors: "errors"
-        case .poolExhaustion: "resource_exhaustion"
-        case .stop: "unavailable"
+        case .memoryLeak: .memoryLeak
+        case .cpu: .cpuSaturation
+        case .latency: .latency
+        case .errors: .errors
+        case .poolExhaustion: .resourceExhaustion
+        case .stop: .unavailable
         case .surge, nil: nil
         }
     }

@@ -1,36 +1,14 @@
+import AnalyzerCore
 import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import ServiceLog
 
 /// Polls `analyzer serve`'s `/api/incidents` (the shape of `analyzer incidents --json`) until an
-/// incident with a named root cause covers the time after a fault.
+/// incident with a named root cause covers the time after a fault. It decodes the analyzer's own
+/// ``Incident``, so the shop can never read another shape than the analyzer writes.
 public struct IncidentWatcher: Sendable {
-    /// The fields of an incident the demo and the tests read.
-    public struct ReportedIncident: Sendable, Decodable, Hashable {
-        public struct RootCause: Sendable, Decodable, Hashable {
-            public var service: String
-            public var kind: String
-            public var confidence: Double
-        }
-        public struct Candidate: Sendable, Decodable, Hashable {
-            public var service: String
-            public var score: Double
-        }
-        public var id: String
-        public var start: String
-        public var end: String
-        public var rootCause: RootCause
-        public var candidates: [Candidate]
-        public var correlationIDs: [String]
-
-        enum CodingKeys: String, CodingKey {
-            case id, start, end, candidates
-            case rootCause = "root_cause"
-            case correlationIDs = "correlation_ids"
-        }
-    }
-
     /// `analyzer serve`'s base URL.
     public let analyzerURL: String
 
@@ -40,11 +18,11 @@ public struct IncidentWatcher: Sendable {
     }
 
     /// The incidents the analyzer lists now (empty when it cannot be reached).
-    public func incidents(http: HTTPClient = .shared) async -> [ReportedIncident] {
+    public func incidents(http: HTTPClient = .shared) async -> [Incident] {
         guard let response = try? await http.execute(HTTPClientRequest(url: analyzerURL + "/api/incidents"), timeout: .seconds(30)),
               response.status == .ok, let body = try? await response.body.collect(upTo: 32 << 20)
         else { return [] }
-        return (try? JSONDecoder().decode([ReportedIncident].self, from: Data(buffer: body))) ?? []
+        return (try? JSONDecoder().decode([Incident].self, from: Data(buffer: body))) ?? []
     }
 
     /// Waits for an incident ending after `fault` with a root cause other than `unknown`; then, so the
@@ -52,12 +30,13 @@ public struct IncidentWatcher: Sendable {
     /// incident by ID if it is still listed, else the newest match, else the first answer).
     public func waitForIncident(
         after fault: Date, timeout: Duration, settle: Duration = .seconds(8), http: HTTPClient = .shared
-    ) async -> ReportedIncident? {
+    ) async -> Incident? {
         let deadline = ContinuousClock.now + timeout
-        func matching() async -> [ReportedIncident] {
+        let faultMicros = Int64(fault.timeIntervalSince1970 * 1_000_000)
+        func matching() async -> [Incident] {
             await incidents(http: http).filter { incident in
-                guard let end = Self.date(incident.end) else { return false }
-                return end > fault && incident.rootCause.service != "unknown"
+                guard let end = Timestamp(rfc3339: incident.end)?.microsecondsSinceEpoch else { return false }
+                return end > faultMicros && incident.rootCause.service != "unknown"
             }
         }
         while ContinuousClock.now < deadline {
@@ -69,10 +48,5 @@ public struct IncidentWatcher: Sendable {
             try? await Task.sleep(for: .seconds(2))
         }
         return nil
-    }
-
-    static func date(_ text: String) -> Date? {
-        (try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)))
-            ?? (try? Date(text, strategy: .iso8601))
     }
 }
