@@ -8,8 +8,8 @@ import Testing
 struct FaultMechanicsTests {
     @Test("a leak really grows resident memory, and slows requests only past its threshold")
     func leakGrowsResidentMemory() throws {
-        // Blocks of 48 MiB: above glibc's largest mmap threshold (32 MiB), so each is a fresh mapping
-        // whose pages become resident when written, never memory this busy test process freed earlier.
+        // Each block is a fresh mapping whose pages become resident when written, never memory this
+        // busy test process freed earlier (see MemoryLeak).
         let leak = MemoryLeak(pressureThresholdMB: 64, delayPerMB: .milliseconds(10))
         let before = try #require(ProcessStats.read()).residentBytes
         leak.leak(kilobytes: 48 * 1024)

@@ -1,10 +1,19 @@
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Memory that is allocated, touched and never freed: a cache without eviction. The process's
 /// resident memory really grows (the `resource` events show it); past `pressureThresholdMB` each
 /// request is slowed in proportion, standing in for the allocator and the kernel struggling.
+///
+/// Blocks are anonymous mappings of their own, written page by page, not `malloc`ed arrays: malloc
+/// may serve a request from memory the process freed earlier and that is still resident, and then
+/// the leak would not show in the process's RSS at all.
 public final class MemoryLeak: Sendable {
-    private let retained = Mutex<(blocks: [[UInt8]], bytes: Int)>(([], 0))
+    /// Each block's address (as an integer: raw pointers are not Sendable) and length.
+    private let retained = Mutex<(blocks: [(address: UInt, length: Int)], bytes: Int)>(([], 0))
     /// Retained memory beyond which requests slow down.
     public let pressureThresholdMB: Double
     /// Added delay per MiB above the threshold.
@@ -23,7 +32,11 @@ public final class MemoryLeak: Sendable {
         let count = Int(kilobytes * 1024)
         guard count > 0 else { return }
         guard retainedMB < capMB else { return }
-        let block = [UInt8](repeating: 0xA5, count: count)  // filled outside the lock: requests do not queue on it
+        // Mapped and filled outside the lock: requests do not queue on it.
+        let mapped = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let mapped, mapped != MAP_FAILED else { return }
+        memset(mapped, 0xA5, count)
+        let block = (address: UInt(bitPattern: mapped), length: count)
         retained.withLock { state in
             state.blocks.append(block)
             state.bytes += count
@@ -43,6 +56,14 @@ public final class MemoryLeak: Sendable {
 
     /// Frees everything (a restart, in effect).
     public func release() {
-        retained.withLock { $0 = ([], 0) }
+        let blocks = retained.withLock { state in
+            defer { state = ([], 0) }
+            return state.blocks
+        }
+        for block in blocks { munmap(UnsafeMutableRawPointer(bitPattern: block.address), block.length) }
+    }
+
+    deinit {
+        release()
     }
 }
