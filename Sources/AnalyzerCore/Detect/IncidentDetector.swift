@@ -1,13 +1,12 @@
-/// Finds windows in which user-facing requests (those of entry services) failed or slowed beyond
-/// their baseline, and groups them into incident windows.
+/// Finds windows in which some service's requests or calls failed, slowed or changed shape beyond
+/// their own baseline, and groups the changes that overlap in time and touch in the call graph into
+/// incident windows.
 ///
-/// Per entry service, requests are counted in fixed buckets. The baseline is estimated from the
-/// quieter buckets (the worst ones are trimmed, so an incident shorter than about a third of the data
-/// cannot move it): an error ratio, and a latency threshold (the typical bucket's p95) with the share
-/// of requests normally above it. A sliding window of buckets is anomalous when its failures or its
-/// slow requests exceed what the baseline explains by a binomial z-score (4 by default, a one-sided
-/// p of about 3e-5) and by a margin that matters to a user. Anomalous stretches close in time form a
-/// window, which needs a minimum length and enough affected requests, so a blip is not an incident.
+/// Every service is watched, not only the user-facing ones: per service, per instance (a fault on
+/// one of several), per endpoint (a low-traffic path) and per call edge (a slow or dropped link),
+/// each with a causal ``ChangeDetector``. So a fault behind a fallback, on one instance or on a
+/// rarely used path is found even when the entry services barely move. Client errors (4xx) are not
+/// failures and open nothing.
 public struct IncidentDetector: Sendable {
     /// Tuning of the detector.
     public struct Settings: Sendable, Hashable {
@@ -18,37 +17,30 @@ public struct IncidentDetector: Sendable {
         public var adaptsToShortData = true
         /// Buckets per sliding window.
         public var windowBuckets = 6
-        /// Buckets with fewer requests say nothing on their own.
-        public var minRequestsPerBucket = 3
-        /// The binomial z-score a window must exceed.
-        public var zThreshold = 4.0
-        /// ...and its failure ratio must exceed the baseline by this factor plus `errorMargin`.
-        public var errorFactor = 1.5
-        public var errorMargin = 0.01
-        /// ...or its share of slow requests must exceed the baseline share by this factor plus `slowMargin`.
-        public var slowFactor = 2.0
-        public var slowMargin = 0.03
-        /// The worst share of buckets left out of the baseline.
-        public var trimmedShare = 0.3
-        /// Anomalous buckets separated by at most this many normal ones belong to one window.
-        public var gapBuckets = 3
-        /// A window needs this many anomalous buckets...
-        public var minAnomalousBuckets = 3
-        /// ...and this many affected requests.
-        public var minAffectedRequests = 10
+        /// Changes within this many buckets of each other, touching in the call graph, are one incident.
+        public var mergeGapBuckets = 6
+        var change = ChangeDetector.Settings()
 
         public init() {}
     }
 
     /// One detected window, before root-cause ranking.
     public struct Window: Sendable, Hashable {
+        /// The user-facing services whose requests failed or slowed in it (may be empty: a fault
+        /// behind a fallback).
         public var entryServices: Set<String>
         public var start: Int64
         public var end: Int64
-        /// Entry requests in the window that failed or were slower than the latency threshold.
+        /// Entry requests in the window that failed or were slower than their baseline's threshold.
         public var affected: [Observations.ServerSpan]
         /// Entry requests in the window.
         public var total: Int
+        /// The services whose series changed.
+        public var services: Set<String>
+        /// The changes that make the window, strongest first.
+        var anomalies: [Anomaly]
+        /// Bucket length of the analysis (microseconds).
+        var bucketMicros: Int64
     }
 
     public var settings: Settings
@@ -57,130 +49,113 @@ public struct IncidentDetector: Sendable {
         self.settings = settings
     }
 
-    struct Bucket {
-        var requests = 0
-        var failures = 0
-        var slow = 0
-    }
-
     /// The bucket length used for data spanning `spanMicros`: ``Settings/bucketSeconds``, or shorter
     /// for short data when ``Settings/adaptsToShortData`` is set.
     public func bucketSeconds(forSpan spanMicros: Int64) -> Int64 {
         let needed = Int64(3 * settings.windowBuckets)
-        let spanSeconds = spanMicros / 1_000_000 + 1
+        let spanSeconds = max(0, spanMicros) / 1_000_000 + 1
         guard settings.adaptsToShortData, spanSeconds < needed * settings.bucketSeconds else { return settings.bucketSeconds }
         return max(1, spanSeconds / needed)
     }
 
+    /// How much data the detector needs before it tests anything (the baseline's warm-up plus one
+    /// window), in microseconds, for data spanning `spanMicros`.
+    public func warmUpMicros(forSpan spanMicros: Int64) -> Int64 {
+        let buckets = Int64(settings.change.minimumBaselineBuckets + settings.windowBuckets)
+        return buckets * bucketSeconds(forSpan: spanMicros) * 1_000_000
+    }
+
+    /// The time grid for `observations`.
+    func grid(for observations: Observations) -> TimeGrid {
+        TimeGrid(first: observations.first, last: observations.last, bucketSeconds: bucketSeconds(forSpan: observations.last - observations.first))
+    }
+
     public func detect(_ observations: Observations) -> [Window] {
-        let newest = observations.spans.last(where: \.isEntry)?.time ?? observations.first
-        let bucketMicros = bucketSeconds(forSpan: newest - observations.first) * 1_000_000
-        let entrySpans = Dictionary(grouping: observations.spans.filter(\.isEntry), by: \.service)
-        var windows: [Window] = []
-        for (service, spans) in entrySpans {
-            guard let last = spans.last?.time else { continue }
-            let count = Int((last - observations.first) / bucketMicros) + 1
-            guard count >= 3 * settings.windowBuckets else { continue }
-            // Latency threshold: the typical bucket's p95.
-            var durations = [[Double]](repeating: [], count: count)
-            for span in spans { durations[Int((span.time - observations.first) / bucketMicros)].append(span.durationMS) }
-            let p95s = durations.filter { $0.count >= settings.minRequestsPerBucket }.compactMap { Quantile.of($0, 0.95) }
-            guard let slowThreshold = Statistics.median(p95s) else { continue }
-            var buckets = [Bucket](repeating: Bucket(), count: count)
-            for span in spans {
-                let index = Int((span.time - observations.first) / bucketMicros)
-                buckets[index].requests += 1
-                if !span.success { buckets[index].failures += 1 }
-                if span.durationMS > slowThreshold { buckets[index].slow += 1 }
+        guard !observations.spans.isEmpty || !observations.calls.isEmpty else { return [] }
+        let grid = grid(for: observations)
+        let series = RequestSeriesSet(observations, grid: grid)
+        var changeSettings = settings.change
+        changeSettings.windowBuckets = settings.windowBuckets
+        let detector = ChangeDetector(settings: changeSettings)
+        var anomalies: [Anomaly] = []
+        let servicesWithEndpointSeries = Set(series.keys.compactMap { key -> String? in
+            if case .endpoint(let service, _) = key { return service }
+            return nil
+        })
+        for key in series.keys {
+            guard let buckets = series[key] else { continue }
+            var metrics: [ChangeMetric] = [.failures, .slow]
+            switch key {
+            case .endpoint: metrics.append(.fast)
+            case .service(let name) where !servicesWithEndpointSeries.contains(name): metrics.append(.fast)
+            default: break
             }
-            let baseline = Self.baseline(buckets, trimmed: settings.trimmedShare, minimum: settings.minRequestsPerBucket)
-            let anomalous = anomalousBuckets(buckets, baseline: baseline)
-            for group in Self.group(anomalous, gap: Int64(settings.gapBuckets)) where group.count >= settings.minAnomalousBuckets {
-                let start = observations.first + group.first! * bucketMicros
-                let end = observations.first + (group.last! + 1) * bucketMicros
-                let inWindow = spans.filter { $0.time >= start && $0.time < end }
-                let affected = inWindow.filter { !$0.success || $0.durationMS > slowThreshold }
-                guard affected.count >= settings.minAffectedRequests else { continue }
-                windows.append(Window(entryServices: [service], start: start, end: end, affected: affected, total: inWindow.count))
+            for metric in metrics {
+                for var anomaly in detector.anomalies(in: buckets, key: key, metric: metric) {
+                    anomaly.startTime = grid.start(anomaly.onset)
+                    anomaly.endTime = grid.start(anomaly.end)
+                    anomalies.append(anomaly)
+                }
             }
         }
-        return Self.merge(windows)
+        let graph = CallGraph(observations.calls)
+        return cluster(anomalies, graph: graph).map { window(for: $0, grid: grid, observations: observations) }
+            .sorted { $0.start < $1.start }
     }
 
-    /// Failure and slow ratios of the better buckets: the worst `trimmed` share (by failures + slow
-    /// requests per request) is left out, so that the incident itself does not raise its own baseline.
-    static func baseline(_ buckets: [Bucket], trimmed: Double, minimum: Int) -> (failure: Double, slow: Double) {
-        let usable = buckets.filter { $0.requests >= minimum }.sorted {
-            Double($0.failures + $0.slow) / Double($0.requests) < Double($1.failures + $1.slow) / Double($1.requests)
+    /// Groups anomalies that are near in time and touch in the call graph (same service, or caller
+    /// and callee).
+    func cluster(_ anomalies: [Anomaly], graph: CallGraph) -> [[Anomaly]] {
+        var parent = Array(anomalies.indices)
+        func root(_ index: Int) -> Int {
+            var index = index
+            while parent[index] != index {
+                parent[index] = parent[parent[index]]
+                index = parent[index]
+            }
+            return index
         }
-        let kept = usable.prefix(max(1, Int(Double(usable.count) * (1 - trimmed))))
-        let requests = max(1, kept.reduce(0) { $0 + $1.requests })
-        // A floor keeps a perfectly clean baseline from turning one failure into an incident.
-        let failure = max(Double(kept.reduce(0) { $0 + $1.failures }) / Double(requests), 0.002)
-        let slow = max(Double(kept.reduce(0) { $0 + $1.slow }) / Double(requests), 0.01)
-        return (failure, slow)
-    }
-
-    /// Buckets that belong to an anomalous sliding window and are themselves above the baseline.
-    func anomalousBuckets(_ buckets: [Bucket], baseline: (failure: Double, slow: Double)) -> [Int64] {
-        var marked = Set<Int>()
-        let width = settings.windowBuckets
-        for start in 0...(buckets.count - width) {
-            let window = buckets[start..<(start + width)]
-            let requests = window.reduce(0) { $0 + $1.requests }
-            guard requests >= settings.minRequestsPerBucket * width else { continue }
-            let failures = window.reduce(0) { $0 + $1.failures }
-            let slow = window.reduce(0) { $0 + $1.slow }
-            let failing = Self.exceeds(failures, of: requests, baseline: baseline.failure, z: settings.zThreshold)
-                && Double(failures) / Double(requests) > baseline.failure * settings.errorFactor + settings.errorMargin
-            let slowing = Self.exceeds(slow, of: requests, baseline: baseline.slow, z: settings.zThreshold)
-                && Double(slow) / Double(requests) > baseline.slow * settings.slowFactor + settings.slowMargin
-            guard failing || slowing else { continue }
-            for index in start..<(start + width) {
-                let bucket = buckets[index]
-                guard bucket.requests > 0 else { continue }
-                let above = (failing && Double(bucket.failures) / Double(bucket.requests) > baseline.failure * settings.errorFactor)
-                    || (slowing && Double(bucket.slow) / Double(bucket.requests) > baseline.slow * settings.slowFactor)
-                if above { marked.insert(index) }
+        for a in anomalies.indices {
+            for b in anomalies.indices where b > a && anomalies[a].isNear(anomalies[b], gap: settings.mergeGapBuckets) {
+                let touching = anomalies[a].key.services.contains { one in
+                    anomalies[b].key.services.contains { other in one == other || graph.adjacent(one, other) }
+                }
+                if touching { parent[root(a)] = root(b) }
             }
         }
-        return marked.sorted().map(Int64.init)
+        return Dictionary(grouping: anomalies.indices, by: root).values.map { $0.map { anomalies[$0] } }
     }
 
-    /// Whether `count` of `total` is more than `z` standard deviations above a binomial with rate `p`.
-    static func exceeds(_ count: Int, of total: Int, baseline p: Double, z: Double) -> Bool {
-        let expected = Double(total) * p
-        let deviation = (Double(total) * p * (1 - p)).squareRoot()
-        return Double(count) > expected + z * max(deviation, 0.5)
+    private func window(for anomalies: [Anomaly], grid: TimeGrid, observations: Observations) -> Window {
+        let start = grid.start(anomalies.map(\.onset).min()!)
+        let end = grid.start(anomalies.map(\.end).max()!)
+        let services = Set(anomalies.flatMap(\.key.services))
+        let (affected, total, entries) = impact(observations, start: start, end: end)
+        return Window(
+            entryServices: entries, start: start, end: end, affected: affected, total: total, services: services,
+            anomalies: anomalies.sorted { $0.zScore > $1.zScore }, bucketMicros: grid.bucketMicros)
     }
 
-    static func group(_ indices: [Int64], gap: Int64) -> [[Int64]] {
-        var groups: [[Int64]] = []
-        for index in indices {
-            if let last = groups.last?.last, index - last <= gap + 1 {
-                groups[groups.count - 1].append(index)
-            } else {
-                groups.append([index])
+    /// The user-facing requests in `[start, end)` that failed, or were slower than the 95th percentile
+    /// of their service's requests before `start`; and the entry services that had such requests.
+    func impact(_ observations: Observations, start: Int64, end: Int64) -> ([Observations.ServerSpan], Int, Set<String>) {
+        let before = observations.spans(from: start - 30 * 60_000_000, until: start).filter { $0.isEntry && $0.outcome != .clientError }
+        let thresholds = Dictionary(grouping: before, by: \.service).compactMapValues { spans in
+            spans.count >= 20 ? Quantile.of(spans.map(\.durationMS), 0.95) : nil
+        }
+        var affected: [Observations.ServerSpan] = []
+        var total = 0
+        var byService: [String: (affected: Int, total: Int)] = [:]
+        for span in observations.spans(from: start, until: end) where span.isEntry {
+            total += 1
+            byService[span.service, default: (0, 0)].total += 1
+            let slow = thresholds[span.service].map { span.durationMS > $0 * 1.5 } ?? false
+            if span.outcome == .failure || (span.outcome == .ok && slow) {
+                affected.append(span)
+                byService[span.service, default: (0, 0)].affected += 1
             }
         }
-        return groups
-    }
-
-    /// Windows of different entry services that overlap are one incident.
-    static func merge(_ windows: [Window]) -> [Window] {
-        var merged: [Window] = []
-        for window in windows.sorted(by: { $0.start < $1.start }) {
-            if let last = merged.last, window.start <= last.end {
-                var combined = last
-                combined.end = max(last.end, window.end)
-                combined.entryServices.formUnion(window.entryServices)
-                combined.affected += window.affected
-                combined.total += window.total
-                merged[merged.count - 1] = combined
-            } else {
-                merged.append(window)
-            }
-        }
-        return merged
+        let entries = Set(byService.filter { $0.value.affected > 0 }.keys)
+        return (affected, total, entries)
     }
 }

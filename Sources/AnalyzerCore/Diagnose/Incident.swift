@@ -1,9 +1,11 @@
 import ServiceLog
 
-/// A window in which user-facing requests failed or slowed beyond their baseline, with its ranked
+/// A window in which requests failed, slowed or changed shape beyond their baseline, with its ranked
 /// root-cause candidates — the JSON contract of `analyzer incidents --json` (keys: `id`, `start`,
-/// `end`, `root_cause` {`service`, `kind`, `confidence`}, `candidates` [{`service`, `score`}],
-/// `affected_services`, `correlation_ids`).
+/// `end`, `root_cause` {`service` (null when the analysis abstains), `kind`, `confidence`},
+/// `candidates` [{`service`, `score`, `kind`, `evidence`}], `path`, `client_errors`,
+/// `affected_services`, `correlation_ids`, `entry_services`, `affected_requests`, `total_requests`,
+/// `error_templates`).
 public struct Incident: Sendable, Hashable, Codable, Identifiable {
     /// A ranked candidate for the root cause, with its evidence.
     public struct Candidate: Sendable, Hashable, Codable {
@@ -23,15 +25,36 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
 
     /// The best candidate, with how sure the analysis is.
     public struct RootCause: Sendable, Hashable, Codable {
-        public var service: String
+        /// `nil` when no service's own behaviour changed enough to name one: the analysis abstains
+        /// rather than guess (the confidence is then below 0.5).
+        public var service: String?
         public var kind: FaultKind
         /// 0...1: how far the best candidate stands above the others and how strong its evidence is.
         public var confidence: Double
 
-        public init(service: String, kind: FaultKind, confidence: Double) {
+        public init(service: String?, kind: FaultKind, confidence: Double) {
             self.service = service
             self.kind = kind
             self.confidence = confidence
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case service, kind, confidence
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            service = try container.decodeIfPresent(String.self, forKey: .service)
+            kind = try container.decode(FaultKind.self, forKey: .kind)
+            confidence = try container.decode(Double.self, forKey: .confidence)
+        }
+
+        /// Writes `service` as `null` when abstaining, so the key is always there.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(service, forKey: .service)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(confidence, forKey: .confidence)
         }
     }
 
@@ -53,11 +76,19 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
     public var totalRequests: Int
     /// Error messages grouped into templates, most frequent first.
     public var errorTemplates: [ErrorTemplateCount]
+    /// How the failure travelled: the root cause first, then each caller it reached, up to a
+    /// user-facing service (empty when the analysis abstains).
+    public var path: [String]
+    /// Client errors (4xx) that rose during the incident: told, never blamed.
+    public var clientErrors: [ClientErrorSignal]
 
     public init(
         id: String, start: String, end: String, rootCause: RootCause, candidates: [Candidate], affectedServices: [String],
-        correlationIDs: [String], entryServices: [String], affectedRequests: Int, totalRequests: Int, errorTemplates: [ErrorTemplateCount]
+        correlationIDs: [String], entryServices: [String], affectedRequests: Int, totalRequests: Int, errorTemplates: [ErrorTemplateCount],
+        path: [String] = [], clientErrors: [ClientErrorSignal] = []
     ) {
+        self.path = path
+        self.clientErrors = clientErrors
         self.id = id
         self.start = start
         self.end = end
@@ -72,7 +103,8 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, start, end, candidates
+        case id, start, end, candidates, path
+        case clientErrors = "client_errors"
         case rootCause = "root_cause"
         case affectedServices = "affected_services"
         case correlationIDs = "correlation_ids"
@@ -80,6 +112,24 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
         case affectedRequests = "affected_requests"
         case totalRequests = "total_requests"
         case errorTemplates = "error_templates"
+    }
+
+    /// Reads incidents written before `path` and `client_errors` existed (kept analyses) too.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        start = try container.decode(String.self, forKey: .start)
+        end = try container.decode(String.self, forKey: .end)
+        rootCause = try container.decode(RootCause.self, forKey: .rootCause)
+        candidates = try container.decode([Candidate].self, forKey: .candidates)
+        affectedServices = try container.decode([String].self, forKey: .affectedServices)
+        correlationIDs = try container.decode([String].self, forKey: .correlationIDs)
+        entryServices = try container.decode([String].self, forKey: .entryServices)
+        affectedRequests = try container.decode(Int.self, forKey: .affectedRequests)
+        totalRequests = try container.decode(Int.self, forKey: .totalRequests)
+        errorTemplates = try container.decode([ErrorTemplateCount].self, forKey: .errorTemplates)
+        path = try container.decodeIfPresent([String].self, forKey: .path) ?? []
+        clientErrors = try container.decodeIfPresent([ClientErrorSignal].self, forKey: .clientErrors) ?? []
     }
 }
 

@@ -1,7 +1,8 @@
 import ServiceLog
 
 /// Detects incidents in a window of events and explains each one: ranked root-cause candidates with
-/// evidence, the kind of fault, the affected services and requests, and the error templates.
+/// evidence, the kind of fault, the path it took to the users, the affected services and requests,
+/// the error templates, and the client errors that rose alongside (told, never blamed).
 public struct IncidentAnalyzer: Sendable {
     public var detector: IncidentDetector
     public var ranker: RootCauseRanker
@@ -17,57 +18,81 @@ public struct IncidentAnalyzer: Sendable {
         self.templates = templates
     }
 
-    /// Incidents in the observations, most important first (most affected requests, then newest).
+    /// Incidents in the observations, most important first (most affected requests, then the most
+    /// confident, then newest).
     ///
-    /// A window in which no service's own behaviour changed and less than `unexplainedImpactFloor` of
-    /// the user requests were affected is dropped: it is the tail of normal variation, and paging
-    /// someone for it with "root cause: unknown" would teach them to ignore the tool.
+    /// A window in which no service's own behaviour changed enough to name it and less than
+    /// `unexplainedImpactFloor` of the user requests were affected is dropped: it is the tail of
+    /// normal variation, and paging someone for it with "root cause: unknown" would teach them to
+    /// ignore the tool.
     public func incidents(in observations: Observations) -> [Incident] {
-        detector.detect(observations).map { incident(for: $0, in: observations) }.filter { incident in
-            !incident.candidates.isEmpty
-                || Double(incident.affectedRequests) >= unexplainedImpactFloor * Double(max(incident.totalRequests, 1))
+        detector.detect(observations).compactMap { window -> Incident? in
+            let incident = incident(for: window, in: observations)
+            let share = Double(incident.affectedRequests) / Double(max(incident.totalRequests, 1))
+            guard incident.rootCause.service != nil || (share >= unexplainedImpactFloor && incident.affectedRequests >= 20) else { return nil }
+            return incident
         }.sorted {
-            ($0.affectedRequests, $0.start) > ($1.affectedRequests, $1.start)
+            ($0.affectedRequests, $0.rootCause.confidence, $0.start) > ($1.affectedRequests, $1.rootCause.confidence, $1.start)
         }
     }
 
-    /// The share of affected user requests above which an incident is reported even without a candidate.
+    /// The share of affected user requests above which an incident is reported even without a root cause.
     public var unexplainedImpactFloor = 0.3
 
     /// Explains one detected window.
     public func incident(for window: IncidentDetector.Window, in observations: Observations) -> Incident {
-        let candidates = ranker.rank(window, in: observations)
-        let top = candidates.first
-        let second = candidates.dropFirst().first?.score ?? 0
-        let confidence = top.map { Self.confidence(top: $0.score, second: second) } ?? 0
+        let ranking = ranker.rank(window, in: observations)
+        let top = ranking.namesRootCause ? ranking.candidates.first : nil
         var affected = Set(window.entryServices)
-        for candidate in candidates.prefix(3) { affected.insert(candidate.service) }
-        for call in observations.calls where call.time >= window.start && call.time < window.end && !call.success {
+        for candidate in ranking.candidates.prefix(3) { affected.insert(candidate.service) }
+        for call in observations.calls(from: window.start, until: window.end) where call.outcome == .failure {
             affected.insert(call.caller)
         }
-        var correlationIDs: [String] = []
-        for span in window.affected {
-            if let id = span.correlationID, !correlationIDs.contains(id) { correlationIDs.append(id) }
-            if correlationIDs.count == 20 { break }
-        }
-        let before = observations.errorMessages.filter { $0.time < window.start }
-        let during = observations.errorMessages.filter { $0.time >= window.start && $0.time < window.end }
+        affected.formUnion(ranking.path)
+        let baselineStart = ranker.baselineStart(for: window, in: observations)
+        let before = MessageSignals.deduplicated(observations.errorMessages(from: baselineStart, until: window.start))
+        let during = MessageSignals.deduplicated(observations.errorMessages(from: window.start, until: window.end))
         let start = Timestamp(microsecondsSinceEpoch: window.start).description
+        let idService = top?.service ?? window.entryServices.sorted().first ?? window.services.sorted().first ?? "unknown"
         return Incident(
-            id: "inc-" + Self.compact(start) + "-" + window.entryServices.sorted().joined(separator: "+"),
+            id: "inc-" + Self.compact(start) + "-" + idService,
             start: start, end: Timestamp(microsecondsSinceEpoch: window.end).description,
-            rootCause: Incident.RootCause(service: top?.service ?? "unknown", kind: top?.kind ?? .unknown, confidence: confidence),
-            candidates: candidates, affectedServices: affected.sorted(), correlationIDs: correlationIDs,
-            entryServices: window.entryServices.sorted(), affectedRequests: window.affected.count, totalRequests: window.total,
-            errorTemplates: Array(templates(before, during).prefix(20)))
+            rootCause: Incident.RootCause(service: top?.service, kind: top?.kind ?? .unknown, confidence: ranking.confidence),
+            candidates: ranking.candidates, affectedServices: affected.sorted(),
+            correlationIDs: Self.sampleRequests(window, ranking: ranking), entryServices: window.entryServices.sorted(),
+            affectedRequests: window.affected.count, totalRequests: window.total,
+            errorTemplates: Self.rootFirst(templates(before, during), root: top?.service), path: ranking.path,
+            clientErrors: ranking.clientErrors)
+    }
+
+    /// The root cause's own templates first, then new ones, then the most frequent: the reader sees
+    /// the cause before its echoes.
+    static func rootFirst(_ templates: [ErrorTemplateCount], root: String?) -> [ErrorTemplateCount] {
+        Array(templates.enumerated().sorted { a, b in
+            let left = (a.element.service == root ? 1 : 0, a.element.isNew ? 1 : 0, a.element.count, -a.offset)
+            let right = (b.element.service == root ? 1 : 0, b.element.isNew ? 1 : 0, b.element.count, -b.offset)
+            return left > right
+        }.map(\.element).prefix(20))
+    }
+
+    /// Failing requests that went through the root cause first, then other affected ones.
+    static func sampleRequests(_ window: IncidentDetector.Window, ranking: RootCauseRanker.Ranking) -> [String] {
+        var ids: [String] = []
+        for id in ranking.candidates.first?.evidence.flatMap(\.sampleRequests) ?? [] where !ids.contains(id) {
+            ids.append(id)
+            if ids.count == 10 { break }
+        }
+        let failing = window.affected.filter { $0.outcome == .failure } + window.affected.filter { $0.outcome != .failure }
+        for span in failing {
+            guard ids.count < 20 else { break }
+            if let id = span.correlationID, !ids.contains(id) { ids.append(id) }
+        }
+        return ids
     }
 
     /// High when the best candidate is both strong and well ahead of the next one.
     static func confidence(top: Double, second: Double) -> Double {
-        guard top > 0 else { return 0 }
-        let separation = top / (top + second)
-        let strength = min(1, top / 6)
-        return (min(0.99, max(0.05, separation * (0.4 + 0.6 * strength))) * 100).rounded() / 100
+        (Confidence.value(top: top, second: second) * 100).rounded() / 100
     }
 
     static func compact(_ timestamp: String) -> String {

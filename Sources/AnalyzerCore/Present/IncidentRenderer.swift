@@ -25,11 +25,21 @@ public struct IncidentRenderer: Sendable {
         var lines: [String] = []
         let root = incident.rootCause
         lines.append(style.bold("#\(number) \(incident.id)") + "   \(incident.start) → \(incident.end)")
-        lines.append("   " + style.red(style.bold("ROOT CAUSE: \(root.service) — \(root.kind.rawValue)")) + " (confidence \(String(format: "%.2f", root.confidence)))")
+        if let service = root.service {
+            lines.append("   " + style.red(style.bold("ROOT CAUSE: \(service) — \(root.kind.rawValue)")) + " (confidence \(String(format: "%.2f", root.confidence)))")
+        } else {
+            lines.append("   " + style.yellow(style.bold("ROOT CAUSE: not determined"))
+                + " — no service's own behaviour changed enough to name one (confidence \(String(format: "%.2f", root.confidence)))")
+        }
         let ratio = incident.totalRequests > 0 ? Double(incident.affectedRequests) / Double(incident.totalRequests) : 0
-        lines.append("   Impact: \(incident.affectedRequests) of \(incident.totalRequests) user requests to \(incident.entryServices.joined(separator: ", ")) failed or slowed (\(Int(ratio * 100))%); affected: \(incident.affectedServices.joined(separator: ", "))")
+        if incident.entryServices.isEmpty || ratio < 0.05 {
+            lines.append("   Impact: users barely felt it (\(incident.affectedRequests) of \(incident.totalRequests) user requests failed or slowed); changed inside: \(incident.affectedServices.joined(separator: ", "))")
+        } else {
+            lines.append("   Impact: \(incident.affectedRequests) of \(incident.totalRequests) user requests to \(incident.entryServices.joined(separator: ", ")) failed or slowed (\(Int(ratio * 100))%); affected: \(incident.affectedServices.joined(separator: ", "))")
+        }
+        if incident.path.count > 1 { lines.append("   Path: " + incident.path.joined(separator: " → ")) }
         if let top = incident.candidates.first {
-            lines.append("   Why:")
+            lines.append(root.service == nil ? "   Strongest suspect, \(top.service) (\(String(format: "%.2f", top.score))):" : "   Why:")
             for evidence in top.evidence.prefix(4) { lines.append("     • " + Format.sanitized(evidence.summary, limit: 160)) }
         }
         let others = incident.candidates.dropFirst().prefix(4).map { "\($0.service) \(String(format: "%.2f", $0.score)) (\($0.kind.rawValue))" }
@@ -41,12 +51,17 @@ public struct IncidentRenderer: Sendable {
                 lines.append("     \(mark)\(Format.pad(String(template.count) + "×", 8, right: true)) \(template.service): \(Format.sanitized(template.template, limit: 120))")
             }
         }
+        for signal in incident.clientErrors.prefix(3) {
+            lines.append("   Also (not the cause): " + Format.sanitized(signal.summary, limit: 200))
+        }
         if let sample = incident.correlationIDs.first {
             lines.append("   Sample requests: \(incident.correlationIDs.prefix(3).joined(separator: ", "))  (see: analyzer trace \(sample))")
         }
-        lines.append("   Do now:")
-        for (index, action) in RecommendedActions.for(root.kind, service: root.service).prefix(3).enumerated() {
-            lines.append("     \(index + 1). \(action)")
+        if let service = root.service {
+            lines.append("   Do now:")
+            for (index, action) in RecommendedActions.for(root.kind, service: service).prefix(3).enumerated() {
+                lines.append("     \(index + 1). \(action)")
+            }
         }
         return lines
     }

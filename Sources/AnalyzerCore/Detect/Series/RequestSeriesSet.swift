@@ -1,0 +1,67 @@
+/// Every request series of a window, bucket by bucket: per service, per instance (for services with
+/// several), per endpoint (for services with several), and per call edge.
+struct RequestSeriesSet: Sendable {
+    let grid: TimeGrid
+    private(set) var series: [SeriesKey: [RequestBucket]] = [:]
+
+    /// Endpoints beyond this many per service (raw paths with IDs in them) get no series of their own.
+    static let maximumEndpointsPerService = 24
+
+    init(_ observations: Observations, grid: TimeGrid) {
+        self.grid = grid
+        var instances: [String: Set<String>] = [:]
+        var endpoints: [String: [String: Int]] = [:]
+        var spansPerService: [String: Int] = [:]
+        for span in observations.spans {
+            spansPerService[span.service, default: 0] += 1
+            if let instance = span.instance { instances[span.service, default: []].insert(instance) }
+            endpoints[span.service, default: [:]][span.endpoint, default: 0] += 1
+        }
+        var keptEndpoints: [String: Set<String>] = [:]
+        for (service, counts) in endpoints where counts.count >= 2 && counts.count <= Self.maximumEndpointsPerService {
+            let floor = max(1, (spansPerService[service] ?? 0) / 100)
+            keptEndpoints[service] = Set(counts.filter { $0.value >= floor }.keys)
+        }
+        let empty = [RequestBucket](repeating: RequestBucket(), count: grid.count)
+        for span in observations.spans where grid.contains(span.time) {
+            let bucket = grid.index(span.time)
+            var keys: [SeriesKey] = [.service(span.service)]
+            if let instance = span.instance, (instances[span.service]?.count ?? 0) >= 2 { keys.append(.instance(span.service, instance)) }
+            if keptEndpoints[span.service]?.contains(span.endpoint) == true { keys.append(.endpoint(span.service, span.endpoint)) }
+            for key in keys {
+                if series[key] == nil { series[key] = empty }
+                series[key]![bucket].add(outcome: span.outcome, durationMS: span.durationMS)
+            }
+        }
+        for call in observations.calls where grid.contains(call.time) {
+            let key = SeriesKey.edge(caller: call.caller, target: call.target)
+            if series[key] == nil { series[key] = empty }
+            series[key]![grid.index(call.time)].add(outcome: call.outcome, durationMS: call.durationMS)
+        }
+        for key in series.keys {
+            for index in 0..<grid.count where series[key]![index].latencies.count > 1 {
+                series[key]![index].latencies.sort()
+            }
+        }
+    }
+
+    /// The keys, in a stable order.
+    var keys: [SeriesKey] { series.keys.sorted() }
+
+    subscript(key: SeriesKey) -> [RequestBucket]? { series[key] }
+}
+
+extension RequestBucket {
+    mutating func add(outcome: RequestOutcome, durationMS: Double) {
+        total += 1
+        switch outcome {
+        case .failure:
+            failures += 1
+            latencies.append(durationMS)
+        case .clientError:
+            clientErrors += 1
+        case .ok:
+            latencies.append(durationMS)
+        }
+    }
+}

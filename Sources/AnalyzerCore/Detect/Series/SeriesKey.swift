@@ -1,0 +1,42 @@
+/// What one series of request buckets measures: a service's requests, one of its instances or
+/// endpoints, or the calls along one edge of the call graph.
+enum SeriesKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    case service(String)
+    case instance(String, String)
+    case endpoint(String, String)
+    case edge(caller: String, target: String)
+
+    /// The service whose behaviour the series shows (for an edge: the callee, as its callers see it).
+    var service: String {
+        switch self {
+        case .service(let name), .instance(let name, _), .endpoint(let name, _): name
+        case .edge(_, let target): target
+        }
+    }
+
+    /// Every service the series touches.
+    var services: [String] {
+        switch self {
+        case .edge(let caller, let target): [caller, target]
+        default: [service]
+        }
+    }
+
+    var isEdge: Bool {
+        if case .edge = self { return true }
+        return false
+    }
+
+    var description: String {
+        switch self {
+        case .service(let name): name
+        case .instance(let name, let instance): "\(name) (instance \(instance))"
+        case .endpoint(let name, let endpoint): "\(name) \(endpoint)"
+        case .edge(let caller, let target): "\(caller) → \(target)"
+        }
+    }
+
+    static func < (lhs: SeriesKey, rhs: SeriesKey) -> Bool {
+        lhs.description < rhs.description
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// What a service's own requests say about it: its self time, its own failures, and whether those
+/// calling it could reach it. A caller that fails or slows only because its callee did shows none of
+/// these: its self time excludes the waiting, and its failures come with a failed call.
+enum RequestSignals {
+    /// Every request-based finding for `service`: for the service as a whole, and for its worst
+    /// instance when that one stands out more (a fault on one instance of several).
+    static func findings(for service: String, in context: RankingContext) -> [Finding] {
+        var result = wholeService(service, context)
+        let instances = context.observations.instances(of: service)
+        guard instances.count >= 2 else { return result }
+        var best: [Finding] = []
+        for instance in instances {
+            let key = Observations.InstanceKey(service: service, instance: instance)
+            let before = context.before.instances[key].flatMap { $0.spans >= 5 ? $0 : nil } ?? context.before[service]
+            guard let during = context.during.instances[key] else { continue }
+            let found = selfTime(service, before, during, instance: instance, context) + ownErrors(service, before, during, instance: instance)
+            if found.map(\.score).reduce(0, +) > best.map(\.score).reduce(0, +) { best = found }
+        }
+        let wholeScore = result.filter { $0.hint == .latency || $0.hint == .errors }.map(\.score).reduce(0, +)
+        if best.map(\.score).reduce(0, +) > wholeScore * 1.2 {
+            result.removeAll { $0.hint == .latency || $0.hint == .errors }
+            result += best
+        }
+        return result
+    }
+
+    private static func wholeService(_ service: String, _ context: RankingContext) -> [Finding] {
+        let before = context.before[service]
+        let during = context.during[service]
+        return selfTime(service, before, during, instance: nil, context) + ownErrors(service, before, during, instance: nil)
+            + availability(service, before, during, context) + timeouts(service, before, during, context)
+    }
+
+    static func selfTime(
+        _ service: String, _ before: ServiceBehaviour, _ during: ServiceBehaviour, instance: String?, _ context: RankingContext
+    ) -> [Finding] {
+        guard before.selfTimes.count >= 5, during.selfTimes.count >= 3,
+            let b50 = before.selfP50, let d50 = during.selfP50, let b90 = before.selfP90, let d90 = during.selfP90
+        else { return [] }
+        let r50 = (d50 + 0.5) / (b50 + 0.5)
+        let r90 = (d90 + 0.5) / (b90 + 0.5)
+        let median = r50 >= 1.5 && d50 - b50 >= 2
+        let tail = r90 >= 2 && d90 - b90 >= 5
+        guard median || tail else { return [] }
+        let strength = max(median ? log2(r50) : 0, tail ? 0.75 * log2(r90) : 0)
+        let on = instance.map { " on instance \($0)" } ?? ""
+        let summary = median
+            ? "\(service)'s own processing time p50 went from \(ms(b50)) ms to \(ms(d50)) ms (×\(ratio(r50)))\(on)"
+            : "\(service)'s own processing time p90 went from \(ms(b90)) ms to \(ms(d90)) ms (×\(ratio(r90)))\(on)"
+        return [Finding(
+            score: min(6, 1 + 1.5 * strength), hint: .latency,
+            evidence: Evidence(signal: "self_time", summary: summary, before: median ? b50 : b90, during: median ? d50 : d90,
+                               sampleRequests: Array(during.failingRequests.prefix(5))),
+            onset: context.detectedOnset(of: service))]
+    }
+
+    static func ownErrors(_ service: String, _ before: ServiceBehaviour, _ during: ServiceBehaviour, instance: String?) -> [Finding] {
+        guard during.spans >= 3 else { return [] }
+        let increase = during.ownFailureRatio - before.ownFailureRatio
+        guard increase >= 0.03, during.ownFailures >= 3 else { return [] }
+        let on = instance.map { " on instance \($0)" } ?? ""
+        return [Finding(
+            score: min(6, 2 + 10 * increase), hint: .errors,
+            evidence: Evidence(
+                signal: "own_errors",
+                summary: "\(service) failed \(percent(during.ownFailureRatio)) of its requests on its own (no failed call behind them)\(on), \(percent(before.ownFailureRatio)) before",
+                before: before.ownFailureRatio, during: during.ownFailureRatio, sampleRequests: Array(during.failingRequests.prefix(5))),
+            onset: nil)]
+    }
+
+    static func availability(_ service: String, _ before: ServiceBehaviour, _ during: ServiceBehaviour, _ context: RankingContext) -> [Finding] {
+        var result: [Finding] = []
+        let samples = Array(during.failingRequests.prefix(5))
+        if during.refusedIn >= 3, during.refusedRatio - before.refusedRatio >= 0.1 {
+            result.append(Finding(
+                score: 4 + 4 * during.refusedRatio, hint: .unavailable,
+                evidence: Evidence(
+                    signal: "refused_connections",
+                    summary: "\(percent(during.refusedRatio)) of calls to \(service) were refused (connection_refused), \(percent(before.refusedRatio)) before",
+                    before: before.refusedRatio, during: during.refusedRatio, sampleRequests: samples),
+                onset: nil))
+        }
+        if during.resetIn >= 3, during.resetRatio - before.resetRatio >= 0.15 {
+            result.append(Finding(
+                score: 2 + 3 * during.resetRatio, hint: .unavailable,
+                evidence: Evidence(
+                    signal: "reset_connections",
+                    summary: "\(percent(during.resetRatio)) of calls to \(service) had their connection reset, \(percent(before.resetRatio)) before",
+                    before: before.resetRatio, during: during.resetRatio, sampleRequests: samples),
+                onset: nil))
+        }
+        let expected = Double(before.events) / context.beforeSeconds * context.duringSeconds
+        if expected >= 20, Double(during.events) < expected * 0.2, during.callsIn >= 3 {
+            result.append(Finding(
+                score: 4, hint: .unavailable,
+                evidence: Evidence(
+                    signal: "silence",
+                    summary: "\(service) wrote \(during.events) events during the incident where \(Int(expected)) were expected, while others kept calling it",
+                    before: expected, during: Double(during.events)),
+                onset: nil))
+        }
+        return result
+    }
+
+    /// Timeouts towards a service point at it only when it went quiet or its own work slowed down:
+    /// otherwise it is waiting on someone else and the timeouts are inherited (or its links are
+    /// slow, which ``LinkSignals`` decides).
+    static func timeouts(_ service: String, _ before: ServiceBehaviour, _ during: ServiceBehaviour, _ context: RankingContext) -> [Finding] {
+        guard during.timeoutsIn >= 3, during.timeoutRatio - before.timeoutRatio >= 0.1 else { return [] }
+        let ownSlowdown = (during.selfP50 ?? 0) >= 2 * max(before.selfP50 ?? 0, 0.5)
+            || (during.selfP90 ?? 0) >= 3 * max(before.selfP90 ?? 0, 0.5)
+        let quiet = during.spans < 3
+        guard ownSlowdown || quiet else { return [] }
+        return [Finding(
+            score: 1 + 2 * during.timeoutRatio, hint: quiet ? .unavailable : .latency,
+            evidence: Evidence(
+                signal: "timeouts_to",
+                summary: "\(percent(during.timeoutRatio)) of calls to \(service) timed out, \(percent(before.timeoutRatio)) before",
+                before: before.timeoutRatio, during: during.timeoutRatio, sampleRequests: Array(during.failingRequests.prefix(5))),
+            onset: nil)]
+    }
+}
+
+func ms(_ value: Double) -> String { String(format: "%.1f", value) }
+func percent(_ ratio: Double) -> String { String(format: "%.0f%%", ratio * 100) }
+func ratio(_ value: Double) -> String { String(format: "%.1f", value) }
