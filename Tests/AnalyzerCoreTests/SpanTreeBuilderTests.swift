@@ -82,16 +82,27 @@ struct RequestScript {
     }
 
     @Test func correctsClockSkewSoTheCalleeFitsInsideItsCaller() throws {
-        // payments1 ended at 1.5 s on its own clock, after the call that waited for it gave up at 1.02 s.
+        // payments1 ran on after the call that waited for it gave up at 1.02 s: that happened, it is
+        // not skew, and it stays where its own clock put it.
         let trace = SpanTreeBuilder.build(correlationID: "req-1", events: checkout().events, now: 0)
-        let call = try #require(trace.spans[callPayments1.description])
         let callee = try #require(trace.spans[payments1.description])
-        #expect(callee.skewCorrection != 0)
-        #expect(callee.start >= call.start)
-        // The callee ran longer than the call waited: it starts with the call and overruns it, as it did.
-        #expect(callee.start == call.start)
+        #expect(callee.skewCorrection == 0)
         let inTime = try #require(trace.spans[payments2.description])
         #expect(inTime.skewCorrection == 0)
+
+        // A callee whose clock is 400 ms behind starts before the call that reached it: impossible on
+        // one clock, so it is shifted inside its caller.
+        var skewed = RequestScript()
+        let root = SpanID.random(), call = SpanID.random(), served = SpanID.random()
+        skewed.server("orders", "/orders", span: root, parent: nil, start: 0, end: 200_000)
+        skewed.call("orders", to: "payments", span: call, parent: root, start: 10_000, end: 190_000)
+        skewed.server("payments", "/payments", span: served, parent: call, start: 10_000 - 400_000, end: 180_000 - 400_000)
+        let corrected = SpanTreeBuilder.build(correlationID: "req-1", events: skewed.events, now: 0)
+        let callSpan = try #require(corrected.spans[call.description])
+        let calleeSpan = try #require(corrected.spans[served.description])
+        #expect(calleeSpan.skewCorrection != 0)
+        #expect(calleeSpan.start >= callSpan.start)
+        #expect(calleeSpan.end! <= callSpan.end!)
     }
 
     @Test func computesSelfTimeAndTheCriticalPath() throws {
@@ -146,7 +157,30 @@ struct RequestScript {
         #expect(text.contains("Deepest failure: payments answered 500"))
         #expect(text.contains("0 timeout"))
         #expect(text.contains("! Boom: pool exhausted"))
-        #expect(text.contains("Critical path: gateway → orders"))
+        #expect(text.contains("Time went to: gateway → orders → payments (2 attempts, timeout"), "\(text)")
+    }
+
+    /// The shop's story: a 3 s request that spent its time in two timed-out calls to pricing, whose
+    /// own spans ran on (queued, then slow) after the caller gave up. The time is pricing's, and the
+    /// long callee spans are not clock skew.
+    @Test func timeSpentFollowsTheTimeoutsNotTheFastSibling() throws {
+        var script = RequestScript()
+        let root = SpanID.random(), toCatalog = SpanID.random(), catalog = SpanID.random()
+        let toPricing1 = SpanID.random(), pricing1 = SpanID.random(), toPricing2 = SpanID.random(), pricing2 = SpanID.random()
+        script.server("gateway", "/product", span: root, parent: nil, start: 0, end: 3_020_000, status: 502)
+        script.call("gateway", to: "catalog", span: toCatalog, parent: root, start: 200, end: 12_800)
+        script.server("catalog", "/products", span: catalog, parent: toCatalog, start: 2_200, end: 10_700)
+        script.call("gateway", to: "pricing", span: toPricing1, parent: root, start: 12_900, end: 1_513_400, status: 0, error: "timeout", attempt: 1)
+        script.server("pricing", "/prices", span: pricing1, parent: toPricing1, start: 800_000, end: 2_573_000)
+        script.call("gateway", to: "pricing", span: toPricing2, parent: root, start: 1_517_100, end: 3_018_600, status: 0, error: "timeout", attempt: 2)
+        script.server("pricing", "/prices", span: pricing2, parent: toPricing2, start: 1_900_000, end: 3_760_000)
+        let trace = SpanTreeBuilder.build(correlationID: "req-1", events: script.events, now: 0)
+        let hops = trace.timeSpent()
+        #expect(hops.map(\.service) == ["gateway", "pricing"])
+        #expect(hops.last?.attempts == 2)
+        #expect(hops.last?.errors == ["timeout", "timeout"])
+        #expect(trace.spans[pricing1.description]?.skewCorrection == 0, "a callee that runs on after a timeout is not skewed")
+        #expect(WaterfallRenderer().render(trace).contains("Time went to: gateway → pricing (2 attempts, all timeout, 3002.0 ms of 3020.0 ms)"))
     }
 
     @Test func logContentCannotInjectTerminalEscapes() {

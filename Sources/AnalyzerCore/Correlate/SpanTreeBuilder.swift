@@ -172,7 +172,11 @@ public enum SpanTreeBuilder {
                 let childDuration = child.duration(now: now)
                 let parentDuration = max(0, parentEnd - span.start)
                 let childEnd = child.start + childDuration
-                if child.start < span.start || childEnd > parentEnd {
+                // Starting before the call was made is impossible on one clock; so is finishing after the
+                // caller got its answer. A callee that starts late (it was queued) or runs on after the
+                // caller gave up (a timeout, a reset) is what happened, not skew.
+                let answered = (span.statusCode ?? 0) > 0 && span.errorKind == nil
+                if child.start < span.start || (answered && childEnd > parentEnd) {
                     let target = span.start + max(0, (parentDuration - childDuration) / 2)
                     shift(childID, by: target - child.start, &spans)
                 }

@@ -34,10 +34,7 @@ public struct WaterfallRenderer: Sendable {
                 : "\(deepest.service) answered \(deepest.statusCode ?? 0)"
             lines.append(style.red("Deepest failure: \(what) (\(deepest.name))"))
         }
-        let critical = trace.flattened().map(\.span).filter(\.onCriticalPath).map(\.service)
-        var path: [String] = []
-        for service in critical where path.last != service { path.append(service) }
-        lines.append("Critical path: " + path.joined(separator: " → "))
+        lines.append("Time went to: " + Self.describe(trace.timeSpent(), total: trace.duration))
         lines.append("")
         lines.append(style.dim(
             Format.pad("offset", 9, right: true) + Format.pad("duration", 10, right: true) + Format.pad("self", 9, right: true)
@@ -85,6 +82,21 @@ public struct WaterfallRenderer: Sendable {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `gateway → pricing (2 attempts, both timeout: 3002.0 ms of 3020.4 ms)`.
+    static func describe(_ hops: [RequestTrace.TimeSpentHop], total: Int64) -> String {
+        guard let last = hops.last else { return "(no spans)" }
+        var text = hops.map(\.service).joined(separator: " → ")
+        var details: [String] = []
+        if last.attempts > 1 { details.append("\(last.attempts) attempts") }
+        if !last.errors.isEmpty {
+            let kinds = Array(Set(last.errors)).sorted().joined(separator: ", ")
+            details.append(last.errors.count == last.attempts && last.attempts > 1 ? "all \(kinds)" : kinds)
+        }
+        details.append("\(Format.ms(last.micros)) ms of \(Format.ms(total)) ms")
+        text += " (" + details.joined(separator: ", ") + ")"
+        return text
     }
 
     private func bar(offset: Int64, duration: Int64, total: Int64, critical: Bool, failed: Bool) -> String {
