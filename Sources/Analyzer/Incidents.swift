@@ -12,14 +12,23 @@ struct Incidents: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List incidents with their ranked root causes, evidence and what to do.",
         discussion: """
-            An incident is a window in which requests of entry (user-facing) services failed or slowed \
-            beyond their baseline. For each one the analyzer ranks the services whose own behaviour changed \
-            (self time, own errors, refused connections, silence, memory, CPU, pools), names the likeliest \
-            root cause and its kind, and groups the error messages into templates.
+            An incident is a window in which some service's requests or calls failed, slowed or changed \
+            shape beyond their own baseline (the normal traffic before the change began), watched per \
+            service, instance, endpoint and call edge. Client errors (4xx: rate limiting, refused \
+            credentials, unknown resources) are reported beside an incident, never as its cause. For each \
+            incident the analyzer ranks the services whose own behaviour changed (self time, own errors, \
+            refused connections, silence, slow links, memory, CPU, pools, new errors, request shape), names \
+            the likeliest root cause and its kind, shows the path the failure took to the users, and groups \
+            the error messages into templates. When no service's own behaviour changed enough, it says so \
+            (root cause "not determined", confidence under 0.5) rather than guess. An incident keeps the ID \
+            it got when first detected, here or by `analyzer serve`.
 
-            JSON (--json) is an array of objects with: id, start, end, root_cause {service, kind, confidence}, \
-            candidates [{service, score, kind, evidence}], affected_services, correlation_ids, entry_services, \
-            affected_requests, total_requests, error_templates.
+            JSON (--json) is an array of objects with: id, start, end, root_cause {service (null when not \
+            determined), kind, confidence}, candidates [{service, score, kind, evidence}], path (root cause \
+            first, up to a user-facing service), client_errors [{service, class, before, during, count, \
+            summary}], affected_services, correlation_ids, entry_services, affected_requests, \
+            total_requests, error_templates, lifecycle {state, detected_at, updated_at, analyses, \
+            resolved_at, resolution}.
 
             Example:
               analyzer incidents --store analyzer.sqlite --since 1h
@@ -39,8 +48,14 @@ struct Incidents: AsyncParsableCommand {
         let eventStore = try options.openStore()
         let events = try await eventStore.events(matching: EventQuery(from: since?.timestamp, until: until?.timestamp, eventTypes: Observations.eventTypes))
         let observations = Observations(events: events)
-        let incidents = IncidentAnalyzer().incidents(in: observations)
+        var incidents = IncidentAnalyzer().incidents(in: observations)
         if !events.isEmpty {
+            // The same incident keeps the ID it got when first detected (here or by `analyzer serve`).
+            var tracker = IncidentTracker(incidents: (try? await eventStore.trackedIncidents(limit: 1_000)) ?? [])
+            let changes = tracker.update(with: incidents, analysedFrom: observations.first, analysedUntil: observations.last + 1)
+            incidents = changes.found
+            let changed = Set(changes.opened + changes.updated + changes.resolved)
+            try? await eventStore.saveTrackedIncidents(tracker.incidents.filter { changed.contains($0.id) })
             // Kept for `diagnose`, which then answers without analysing again (an optimisation: never fatal).
             try? await eventStore.save(StoredAnalysis(
                 from: observations.first, until: observations.last + 1, observations: observations, incidents: incidents))
@@ -48,6 +63,10 @@ struct Incidents: AsyncParsableCommand {
         if options.json {
             print(try jsonText(incidents))
             return
+        }
+        let detector = IncidentDetector()
+        if !events.isEmpty, observations.last - observations.first < detector.warmUpMicros(forSpan: observations.last - observations.first) {
+            FileHandle.standardError.write(Data("note: only \((observations.last - observations.first) / 1_000_000) s of data: still learning the baseline (no incident can be raised yet)\n".utf8))
         }
         let range = events.isEmpty ? "(no events)" : "in \(events.count) events from \(observations.services.count) services, \(Timestamp(microsecondsSinceEpoch: observations.first)) → \(Timestamp(microsecondsSinceEpoch: observations.last))"
         print(IncidentRenderer(style: options.style).render(incidents, storeSummary: range))

@@ -12,6 +12,8 @@ public struct DashboardStatus: Sendable, Codable, Hashable {
     /// Incidents known, and those still going on at the end of the data.
     public var incidents: Int
     public var openIncidents: Int
+    /// Whether the store holds too little data for a baseline yet (nothing can be raised).
+    public var learningBaseline: Bool
     /// Whether an LLM is configured for AI hypotheses, and why not when it is not.
     public var aiConfigured: Bool
     public var aiUnavailableReason: String?
@@ -19,8 +21,9 @@ public struct DashboardStatus: Sendable, Codable, Hashable {
     /// Creates a status.
     public init(
         storedEvents: Int, oldest: String?, newest: String?, analysing: Bool, lastAnalysis: AnalysisRun?, incidents: Int,
-        openIncidents: Int, aiConfigured: Bool, aiUnavailableReason: String?
+        openIncidents: Int, aiConfigured: Bool, aiUnavailableReason: String?, learningBaseline: Bool = false
     ) {
+        self.learningBaseline = learningBaseline
         self.storedEvents = storedEvents
         self.oldest = oldest
         self.newest = newest
@@ -39,5 +42,6 @@ public struct DashboardStatus: Sendable, Codable, Hashable {
         case openIncidents = "open_incidents"
         case aiConfigured = "ai_configured"
         case aiUnavailableReason = "ai_unavailable_reason"
+        case learningBaseline = "learning_baseline"
     }
 }

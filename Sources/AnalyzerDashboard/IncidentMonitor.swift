@@ -32,6 +32,8 @@ public actor IncidentMonitor: Service {
     private let acceptedSinceStart = Mutex(0)
 
     private var known: [Incident] = []
+    private var tracker: IncidentTracker?
+    private var learning = false
     private var openCount = 0
     private var lastRun: AnalysisRun?
     private var lastStoredCount: Int?
@@ -87,7 +89,7 @@ public actor IncidentMonitor: Service {
         return DashboardStatus(
             storedEvents: count, oldest: range?.lowerBound.description, newest: range?.upperBound.description, analysing: analysing,
             lastAnalysis: lastRun, incidents: known.count, openIncidents: openCount, aiConfigured: aiConfigured,
-            aiUnavailableReason: aiReason)
+            aiUnavailableReason: aiReason, learningBaseline: learning)
     }
 
     /// Analyses at start, then whenever woken (see the type's description), until graceful shutdown
@@ -178,17 +180,22 @@ public actor IncidentMonitor: Service {
                 StoredAnalysis(from: from, until: until, observations: observations, incidents: found))
 
             let previous = known
-            // Incidents of the analysed window are replaced; earlier ones stay.
-            let kept = previous.filter { incident in
-                (Timestamp(rfc3339: incident.end)?.microsecondsSinceEpoch ?? 0) < from
-            }
-            let merged = Array((kept + found).sorted { ($0.start, $0.id) > ($1.start, $1.id) }.prefix(configuration.maximumIncidents))
-            let openFrom = range.upperBound.microsecondsSinceEpoch - configuration.openGrace.microseconds
-            let open = merged.filter { (Timestamp(rfc3339: $0.end)?.microsecondsSinceEpoch ?? 0) >= openFrom }.count
+            var tracker = await loadTracker()
+            let changes = tracker.update(with: found, analysedFrom: from, analysedUntil: until)
+            self.tracker = tracker
+            let changed = Set(changes.opened + changes.updated + changes.resolved)
+            try? await (store as? any IncidentRecordStore)?.saveTrackedIncidents(tracker.incidents.filter { changed.contains($0.id) })
+            let merged = Array(tracker.incidents.prefix(configuration.maximumIncidents))
+            let open = merged.filter { $0.lifecycle?.state == .open }.count
+            let span = range.upperBound.microsecondsSinceEpoch - range.lowerBound.microsecondsSinceEpoch
+            learning = span < analyzer.detector.warmUpMicros(forSpan: span)
             finish(
                 incidents: merged, open: open, count: count, from: Timestamp(microsecondsSinceEpoch: from).description,
                 until: range.upperBound.description, events: events.count, started: started)
-            await progress(.incidentsReady, "\(merged.count) incident\(merged.count == 1 ? "" : "s") (\(open) open)")
+            await progress(
+                .incidentsReady,
+                learning ? "learning the baseline (\(span / 1_000_000) s of data so far)"
+                    : "\(merged.count) incident\(merged.count == 1 ? "" : "s") (\(open) open)")
             await publishChanges(previous: previous)
         } catch {
             await progress(.failed, "analysis failed: \(error)")
@@ -196,6 +203,15 @@ public actor IncidentMonitor: Service {
                 finish(incidents: known, open: openCount, count: 0, from: nil, until: nil, events: 0, started: started)
             }
         }
+    }
+
+    /// The tracker, with the incidents an earlier run kept in the store (their IDs survive a restart).
+    private func loadTracker() async -> IncidentTracker {
+        if let tracker { return tracker }
+        let kept = (try? await (store as? any IncidentRecordStore)?.trackedIncidents(limit: configuration.maximumIncidents)) ?? []
+        var tracker = IncidentTracker(incidents: kept)
+        tracker.resolveAfterMicros = configuration.openGrace.microseconds
+        return tracker
     }
 
     private func finish(

@@ -81,12 +81,16 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
     public var path: [String]
     /// Client errors (4xx) that rose during the incident: told, never blamed.
     public var clientErrors: [ClientErrorSignal]
+    /// Open or resolved, since when: set where incidents are tracked across analyses (`analyzer
+    /// serve`, and `analyzer incidents` on a store that keeps them); `nil` for a one-off analysis.
+    public var lifecycle: IncidentLifecycle?
 
     public init(
         id: String, start: String, end: String, rootCause: RootCause, candidates: [Candidate], affectedServices: [String],
         correlationIDs: [String], entryServices: [String], affectedRequests: Int, totalRequests: Int, errorTemplates: [ErrorTemplateCount],
-        path: [String] = [], clientErrors: [ClientErrorSignal] = []
+        path: [String] = [], clientErrors: [ClientErrorSignal] = [], lifecycle: IncidentLifecycle? = nil
     ) {
+        self.lifecycle = lifecycle
         self.path = path
         self.clientErrors = clientErrors
         self.id = id
@@ -103,7 +107,7 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, start, end, candidates, path
+        case id, start, end, candidates, path, lifecycle
         case clientErrors = "client_errors"
         case rootCause = "root_cause"
         case affectedServices = "affected_services"
@@ -130,6 +134,7 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
         errorTemplates = try container.decode([ErrorTemplateCount].self, forKey: .errorTemplates)
         path = try container.decodeIfPresent([String].self, forKey: .path) ?? []
         clientErrors = try container.decodeIfPresent([ClientErrorSignal].self, forKey: .clientErrors) ?? []
+        lifecycle = try container.decodeIfPresent(IncidentLifecycle.self, forKey: .lifecycle)
     }
 }
 

@@ -55,6 +55,19 @@ enum EventStoreSchema {
                     );
                     """)
         }
+        migrator.registerMigration("v4: incidents") { db in
+            // See `IncidentTracker`: incidents with a lifecycle, so their IDs survive restarts.
+            try db.execute(
+                sql: """
+                    CREATE TABLE incidents (
+                        id TEXT PRIMARY KEY,
+                        start_ts INTEGER NOT NULL,
+                        state TEXT NOT NULL,
+                        incident TEXT NOT NULL
+                    );
+                    CREATE INDEX incidents_by_start ON incidents (start_ts);
+                    """)
+        }
         return migrator
     }
 

@@ -38,3 +38,13 @@ public protocol AnalysisStore: Sendable {
     /// The newest current analysis whose window holds all of `[from, until]` (a request's span), or `nil`.
     func currentAnalysis(covering from: Int64, until: Int64) async throws -> StoredAnalysis?
 }
+
+/// A store that keeps tracked incidents (see ``IncidentTracker``), so that their IDs and lifecycles
+/// survive a restart of `analyzer serve` and agree with `analyzer incidents`.
+public protocol IncidentRecordStore: Sendable {
+    /// The kept incidents, newest first (at most `limit`).
+    func trackedIncidents(limit: Int) async throws -> [Incident]
+
+    /// Keeps `incidents` (replacing those with the same IDs).
+    func saveTrackedIncidents(_ incidents: [Incident]) async throws
+}
