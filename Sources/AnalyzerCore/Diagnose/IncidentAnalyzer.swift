@@ -27,6 +27,7 @@ public struct IncidentAnalyzer: Sendable {
     /// ignore the tool.
     public func incidents(in observations: Observations) -> [Incident] {
         detector.detect(observations).compactMap { window -> Incident? in
+            guard !isBlip(window) else { return nil }
             let incident = incident(for: window, in: observations)
             let share = Double(incident.affectedRequests) / Double(max(incident.totalRequests, 1))
             guard incident.rootCause.service != nil || (share >= unexplainedImpactFloor && incident.affectedRequests >= 20) else { return nil }
@@ -38,6 +39,17 @@ public struct IncidentAnalyzer: Sendable {
 
     /// The share of affected user requests above which an incident is reported even without a root cause.
     public var unexplainedImpactFloor = 0.3
+
+    /// A change shorter than this that users did not feel is a blip (a burst of a few errors), not an
+    /// incident. Faults that matter inside a system without reaching users last longer.
+    public var minimumUnfeltSeconds: Int64 = 90
+
+    /// Whether a window is too short and too unfelt to page anyone for.
+    func isBlip(_ window: IncidentDetector.Window) -> Bool {
+        let minimum = min(minimumUnfeltSeconds * 1_000_000, 9 * window.bucketMicros)
+        let felt = window.affected.count >= 10 && Double(window.affected.count) >= 0.05 * Double(max(window.total, 1))
+        return window.end - window.start < minimum && !felt
+    }
 
     /// Explains one detected window.
     public func incident(for window: IncidentDetector.Window, in observations: Observations) -> Incident {

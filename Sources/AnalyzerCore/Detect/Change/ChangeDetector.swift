@@ -26,7 +26,7 @@ struct ChangeDetector: Sendable {
         /// The binomial z-score a window must exceed (4: a one-sided p of about 3e-5).
         var zThreshold = 4.0
         var failureFactor = 1.5
-        var failureMargin = 0.02
+        var failureMargin = 0.03
         var slowFactor = 2.0
         var slowMargin = 0.06
         /// A slow threshold at least this far above the baseline median (milliseconds).
@@ -38,7 +38,7 @@ struct ChangeDetector: Sendable {
         /// An anomaly needs this many marked buckets...
         var minimumAnomalousBuckets = 3
         /// ...and this many affected requests.
-        var minimumAffected = 5
+        var minimumAffected = 8
     }
 
     var settings = Settings()

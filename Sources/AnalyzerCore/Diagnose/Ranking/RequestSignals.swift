@@ -61,8 +61,10 @@ enum RequestSignals {
         let increase = during.ownFailureRatio - before.ownFailureRatio
         guard increase >= 0.03, during.ownFailures >= 3 else { return [] }
         let on = instance.map { " on instance \($0)" } ?? ""
+        // A handful of failures is weak evidence however large its ratio: every system has blips.
+        let volume = min(1, Double(during.ownFailures) / 12)
         return [Finding(
-            score: min(6, 2 + 10 * increase), hint: .errors,
+            score: min(6, 2 + 10 * increase) * volume, hint: .errors,
             evidence: Evidence(
                 signal: "own_errors",
                 summary: "\(service) failed \(percent(during.ownFailureRatio)) of its requests on its own (no failed call behind them)\(on), \(percent(before.ownFailureRatio)) before",
@@ -75,7 +77,7 @@ enum RequestSignals {
         let samples = Array(during.failingRequests.prefix(5))
         if during.refusedIn >= 3, during.refusedRatio - before.refusedRatio >= 0.1 {
             result.append(Finding(
-                score: 4 + 4 * during.refusedRatio, hint: .unavailable,
+                score: (4 + 4 * during.refusedRatio) * min(1, Double(during.refusedIn) / 8), hint: .unavailable,
                 evidence: Evidence(
                     signal: "refused_connections",
                     summary: "\(percent(during.refusedRatio)) of calls to \(service) were refused (connection_refused), \(percent(before.refusedRatio)) before",
@@ -114,7 +116,7 @@ enum RequestSignals {
         let quiet = during.spans < 3
         guard ownSlowdown || quiet else { return [] }
         return [Finding(
-            score: 1 + 2 * during.timeoutRatio, hint: quiet ? .unavailable : .latency,
+            score: (1 + 2 * during.timeoutRatio) * min(1, Double(during.timeoutsIn) / 8), hint: quiet ? .unavailable : .latency,
             evidence: Evidence(
                 signal: "timeouts_to",
                 summary: "\(percent(during.timeoutRatio)) of calls to \(service) timed out, \(percent(before.timeoutRatio)) before",

@@ -28,6 +28,13 @@ struct ServiceBehaviour: Sendable {
         var shapes: [UInt64: Int] = [:]
         var childCalls = 0
         var requests = 0
+
+        mutating func add(_ span: Observations.ServerSpan) {
+            requests += 1
+            durations.append(span.durationMS)
+            shapes[span.childShape, default: 0] += 1
+            childCalls += span.childCount
+        }
     }
 
     var selfP50: Double? { Quantile.of(selfTimes, 0.5) }
@@ -51,12 +58,7 @@ struct ServiceBehaviour: Sendable {
             if failingRequests.count < 8, let id = span.correlationID, !failingRequests.contains(id) { failingRequests.append(id) }
         }
         if span.outcome == .ok {
-            var endpoint = endpoints[span.endpoint, default: EndpointBehaviour()]
-            endpoint.requests += 1
-            endpoint.durations.append(span.durationMS)
-            endpoint.shapes[span.childShape, default: 0] += 1
-            endpoint.childCalls += span.childCount
-            endpoints[span.endpoint] = endpoint
+            endpoints[span.endpoint, default: EndpointBehaviour()].add(span)
         }
     }
 
@@ -86,22 +88,26 @@ struct BehaviourTable: Sendable {
     init(_ observations: Observations, from: Int64, until: Int64) {
         self.from = from
         self.until = until
+        // Instances are measured apart only for services that have several.
+        var instanceCounts: [String: Int] = [:]
+        for key in observations.instanceEventTimes.keys { instanceCounts[key.service, default: 0] += 1 }
+        let multiple = Set(instanceCounts.filter { $0.value >= 2 }.keys)
         for span in observations.spans(from: from, until: until) {
             services[span.service, default: ServiceBehaviour()].add(span)
-            if let instance = span.instance {
+            if let instance = span.instance, multiple.contains(span.service) {
                 instances[Observations.InstanceKey(service: span.service, instance: instance), default: ServiceBehaviour()].add(span)
             }
         }
         for call in observations.calls(from: from, until: until) {
             services[call.target, default: ServiceBehaviour()].addIncoming(call)
-            if let instance = call.calleeInstance {
+            if let instance = call.calleeInstance, multiple.contains(call.target) {
                 instances[Observations.InstanceKey(service: call.target, instance: instance), default: ServiceBehaviour()].addIncoming(call)
             }
         }
         for service in observations.services {
             services[service, default: ServiceBehaviour()].events = observations.eventCount(service, from: from, until: until)
         }
-        for key in observations.instanceEventTimes.keys {
+        for key in observations.instanceEventTimes.keys where multiple.contains(key.service) {
             instances[key, default: ServiceBehaviour()].events = observations.eventCount(key, from: from, until: until)
         }
     }
