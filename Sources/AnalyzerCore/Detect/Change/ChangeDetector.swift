@@ -15,8 +15,10 @@ struct ChangeDetector: Sendable {
         var windowBuckets = 6
         /// Normal buckets (with requests) the baseline needs before anything is tested: the warm-up.
         var minimumBaselineBuckets = 9
-        /// ...and requests.
+        /// ...and requests: a failure rate needs a few dozen, a latency tail (the 95th percentile) a
+        /// hundred or more before it means anything.
         var minimumBaselineRequests = 30
+        var minimumLatencyBaselineRequests = 120
         /// How far back the baseline reaches (180 ten-second buckets: 30 minutes).
         var historyBuckets = 180
         /// Buckets with fewer latencies give no quantile of their own (their requests are pooled).
@@ -27,8 +29,8 @@ struct ChangeDetector: Sendable {
         var zThreshold = 4.0
         var failureFactor = 1.5
         var failureMargin = 0.03
-        var slowFactor = 2.0
-        var slowMargin = 0.06
+        var slowFactor = 2.5
+        var slowMargin = 0.1
         /// A slow threshold at least this far above the baseline median (milliseconds).
         var minimumSlowdownMS = 2.0
         var fastFactor = 3.0
@@ -120,7 +122,7 @@ struct ChangeDetector: Sendable {
             baseHits += hits
             baseTotal += total
         }
-        guard baseTotal >= settings.minimumBaselineRequests else { return nil }
+        guard baseTotal >= (metric == .failures ? settings.minimumBaselineRequests : settings.minimumLatencyBaselineRequests) else { return nil }
         var hits = 0
         var total = 0
         for index in window {
@@ -189,6 +191,7 @@ struct ChangeDetector: Sendable {
         loose.settings.slowMargin = 0
         loose.settings.fastMargin = 0
         loose.settings.minimumBaselineRequests = 1
+        loose.settings.minimumLatencyBaselineRequests = 1
         loose.settings.minimumWindowRequests = 1
         return loose.test(metric, buckets, window: window, baseline: baseline, quantiles: quantiles)
     }
