@@ -54,9 +54,11 @@ public struct ServiceLogMiddleware<Context: Hummingbird.RequestContext>: RouterM
 
 /// An `HTTPResponseError` with the request's `X-Correlation-ID` added to its response. It describes
 /// itself as the error it wraps: that text is what lands in events and error templates.
-struct CorrelatedError: HTTPResponseError, CustomStringConvertible {
+struct CorrelatedError: HTTPResponseError, WrappingError, CustomStringConvertible {
     let base: any HTTPResponseError
     let correlationID: String
+
+    var wrappedError: any Error { base }
 
     var status: HTTPResponse.Status { base.status }
     var description: String { String(describing: base) }

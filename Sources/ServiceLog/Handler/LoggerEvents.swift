@@ -24,6 +24,7 @@ extension Logger {
             handler.emit(level: level, payload: payload, message: message, metadata: metadata, source: source)
             return
         }
+        if level >= .error || payload.eventType == .error { RequestErrorMark.current?.markWritten() }
         var carried = metadata ?? [:]
         carried[EventPayload.metadataKey] = .stringConvertible(payload)
         self.log(

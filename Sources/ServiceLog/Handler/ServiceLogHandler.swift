@@ -93,6 +93,7 @@ public struct ServiceLogHandler: LogHandler {
         level: Logger.Level, payload: EventPayload, message: String?, metadata callMetadata: Logger.Metadata?,
         source: String? = nil, timestamp: Timestamp = .now(), context: CorrelationContext? = CorrelationContext.current
     ) {
+        if level >= .error || payload.eventType == .error { RequestErrorMark.current?.markWritten() }
         let core = self.core
         let providerMetadata = metadataProvider?.get()
         // Arbitrary `description`s run here, not under the writer's lock: they may be slow or even log.

@@ -18,7 +18,9 @@ import Logging
 ///   - headers: looks a header up by name, case-insensitively.
 ///   - statusCode: the HTTP status of a result.
 ///   - errorStatusCode: the status a thrown error turns into (default 500); a status of 500 or more
-///     also writes an `error` event for the thrown error.
+///     also writes an `error` event for the thrown error, unless an error was already written inside
+///     the request (the handler's own report of the same failure). A ``WrappingError`` is written as
+///     the error it wraps.
 public func withIncomingRequest<T>(
     method: String, endpoint: String, headers: (String) -> String?, userID: String? = nil, logger: Logger,
     isolation: isolated (any Actor)? = #isolation,
@@ -26,7 +28,19 @@ public func withIncomingRequest<T>(
     _ operation: () async throws -> T
 ) async rethrows -> T {
     let context = TraceHeaders.extract(headers)
-    return try await context.withCurrent(isolation: isolation) {
+    let mark = RequestErrorMark()
+    return try await RequestErrorMark.$current.withValue(mark, operation: {
+        try await handle(
+            context, mark: mark, method: method, endpoint: endpoint, userID: userID, logger: logger, isolation: isolation,
+            statusCode: statusCode, errorStatusCode: errorStatusCode, operation)
+    }, isolation: isolation)
+}
+
+private func handle<T>(
+    _ context: CorrelationContext, mark: RequestErrorMark, method: String, endpoint: String, userID: String?, logger: Logger,
+    isolation: isolated (any Actor)?, statusCode: (T) -> Int, errorStatusCode: (any Error) -> Int, _ operation: () async throws -> T
+) async rethrows -> T {
+    try await context.withCurrent(isolation: isolation) {
         logger.requestStart(method: method, endpoint: endpoint, userID: userID)
         let clock = ContinuousClock()
         let start = clock.now
@@ -37,7 +51,11 @@ public func withIncomingRequest<T>(
             return result
         } catch {
             let status = errorStatusCode(error)
-            if status >= 500 { logger.errorEvent(error) }
+            // The handler usually logged its failure already: write it only when nothing did.
+            if status >= 500, !mark.wasWritten {
+                let inner = (error as? any WrappingError)?.innermostError ?? error
+                logger.errorEvent(inner)
+            }
             logger.requestEnd(method: method, endpoint: endpoint, statusCode: status, durationMS: (clock.now - start).milliseconds)
             throw error
         }
