@@ -228,8 +228,8 @@ def convert_case(job):
 def main(argv):
     global SOURCE
     parser = argparse.ArgumentParser(
-        description="Convert Nezha's fault data (IntelligentDDS/Nezha) into canonical-event cases, one per fault.",
-        epilog="Example: convert.py --source /work/.mirror/IntelligentDDS+Nezha/repo --out /work/data/nezha")
+        description=__doc__.split("\n\n", 1)[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1] + "\nExample: convert.py --source /work/.mirror/IntelligentDDS+Nezha/repo --out /work/data/nezha")
     parser.add_argument("--source", required=True, help="checkout or bare git directory of IntelligentDDS/Nezha")
     parser.add_argument("--out", default="/work/data/nezha", help="output directory (default: %(default)s); keep it out of git")
     parser.add_argument("--systems", default="ob,tt", help="comma-separated: ob (Online Boutique), tt (Train Ticket)")

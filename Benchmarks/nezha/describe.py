@@ -118,7 +118,8 @@ def describe(data_dir, label):
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description="Per-case facts of the converted Nezha data, before/after the fault.")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 1)[1])
     parser.add_argument("--data", default="/work/data/nezha", help="convert.py's output directory (default %(default)s)")
     parser.add_argument("--cases", default="", help="only these case ids (comma-separated)")
     parser.add_argument("--misses", action="store_true", help="only the cases score.py counted as AC@1 misses")

@@ -197,8 +197,9 @@ def summarize(verdicts, manifests):
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description="Score analyzer root causes on the converted Nezha cases.",
-                                     epilog="Example: score.py --analyzer .build/release/analyzer --data /work/data/nezha")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split("\n\n", 1)[1] + "\n" + "Example: score.py --analyzer .build/release/analyzer --data /work/data/nezha")
     parser.add_argument("--analyzer", default=".build/release/analyzer",
                         help="analyzer binary (default %(default)s; build: swift build -c release --product analyzer)")
     parser.add_argument("--data", default="/work/data/nezha", help="convert.py's output directory (default %(default)s)")
