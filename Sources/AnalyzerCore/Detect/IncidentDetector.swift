@@ -67,7 +67,8 @@ public struct IncidentDetector: Sendable {
 
     /// The time grid for `observations`.
     func grid(for observations: Observations) -> TimeGrid {
-        TimeGrid(first: observations.first, last: observations.last, bucketSeconds: bucketSeconds(forSpan: observations.last - observations.first))
+        let range = observations.requestTimeRange ?? observations.first...observations.last
+        return TimeGrid(first: range.lowerBound, last: range.upperBound, bucketSeconds: bucketSeconds(forSpan: range.upperBound - range.lowerBound))
     }
 
     public func detect(_ observations: Observations) -> [Window] {

@@ -177,3 +177,21 @@ public struct Observations: Sendable {
         infoMessages[Self.lowerBound(infoMessages, time: from, \.time)..<Self.lowerBound(infoMessages, time: until, \.time)]
     }
 }
+
+extension Observations {
+    /// The stretch of time the requests and calls really cover: from the first to the last of them,
+    /// leaving out strays far from the rest (one event with a clock decades off, a producer writing
+    /// seconds as milliseconds) so that they cannot stretch the analysis over years.
+    public var requestTimeRange: ClosedRange<Int64>? {
+        let times = [spans.map(\.time), calls.map(\.time)].filter { !$0.isEmpty }
+        guard !times.isEmpty else { return nil }
+        func quantile(_ sorted: [Int64], _ q: Double) -> Int64 { sorted[min(sorted.count - 1, Int(q * Double(sorted.count - 1)))] }
+        let low = times.map { quantile($0, 0.001) }.min()!
+        let high = times.map { quantile($0, 0.999) }.max()!
+        // Up to the core's own length (at least an hour) beyond it still belongs to the data.
+        let reach = max(high - low, 3_600_000_000)
+        let first = times.compactMap { $0.first { $0 >= low - reach } }.min() ?? low
+        let last = times.compactMap { $0.last { $0 <= high + reach } }.max() ?? high
+        return first...max(first, last)
+    }
+}
