@@ -359,5 +359,9 @@ def metric_events(rows, stats, id_scope):
             value = _number(text)
             if value is not None:
                 body[_metadata_key(gauge_name(column))] = value
+        # The event format's name for CPU as a share of the container's limit (what a pod at its
+        # limit is at, however small the limit): the same column, under the documented gauge name.
+        if "cpu_usage_rate_percent" in body:
+            body["cpu_limit_percent"] = body["cpu_usage_rate_percent"]
         events.append(Event(us, body))
     return events

@@ -149,6 +149,7 @@ class MetricMappingTests(unittest.TestCase):
         self.assertAlmostEqual(body["cpu_percent"], 0.46)
         self.assertEqual(body["memory_mb"], 407.4)
         self.assertAlmostEqual(body["cpu_usage_rate_percent"], 0.92)
+        self.assertAlmostEqual(body["cpu_limit_percent"], 0.92)
         self.assertEqual(body["pod_client_latency_p90_s"], 0.1)
         self.assertEqual(body["pod_workload_ops"], 1.0)
         self.assertEqual(body["node_network_receive_bytes"], 100.0)

@@ -87,6 +87,7 @@ public struct IncidentDetector: Sendable {
             guard let buckets = series[key] else { continue }
             var metrics: [ChangeMetric] = [.failures, .slow]
             switch key {
+            case .errorLogs: metrics = [.failures]
             case .endpoint: metrics.append(.fast)
             case .service(let name) where !servicesWithEndpointSeries.contains(name): metrics.append(.fast)
             default: break

@@ -38,10 +38,30 @@ struct RequestSeriesSet: Sendable {
             if series[key] == nil { series[key] = empty }
             series[key]![grid.index(call.time)].add(outcome: call.outcome, durationMS: call.durationMS)
         }
+        addErrorLogs(observations, empty: empty)
         for key in series.keys {
             for index in 0..<grid.count where series[key]![index].latencies.count > 1 {
                 series[key]![index].latencies.sort()
             }
+        }
+    }
+
+    /// Own error messages per request, per service that writes any: `total` is the requests it
+    /// handled in the bucket (or the errors, when more), `failures` the errors.
+    private mutating func addErrorLogs(_ observations: Observations, empty: [RequestBucket]) {
+        var errors: [String: [Int]] = [:]
+        for message in MessageSignals.deduplicated(observations.errorMessages) where message.isError && !message.inherited && grid.contains(message.time) {
+            errors[message.service, default: [Int](repeating: 0, count: grid.count)][grid.index(message.time)] += 1
+        }
+        for (service, counts) in errors {
+            var buckets = empty
+            let requests = series[.service(service)]
+            for index in 0..<grid.count {
+                let handled = requests?[index].total ?? 0
+                buckets[index].failures = counts[index]
+                buckets[index].total = max(handled, counts[index])
+            }
+            series[.errorLogs(service)] = buckets
         }
     }
 

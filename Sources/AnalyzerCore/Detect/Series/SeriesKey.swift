@@ -5,11 +5,14 @@ enum SeriesKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     case instance(String, String)
     case endpoint(String, String)
     case edge(caller: String, target: String)
+    /// A service's own error messages (not those it writes because a call of its own failed), per
+    /// request it handled: for systems whose spans carry no status, errors show only here.
+    case errorLogs(String)
 
     /// The service whose behaviour the series shows (for an edge: the callee, as its callers see it).
     var service: String {
         switch self {
-        case .service(let name), .instance(let name, _), .endpoint(let name, _): name
+        case .service(let name), .instance(let name, _), .endpoint(let name, _), .errorLogs(let name): name
         case .edge(_, let target): target
         }
     }
@@ -33,6 +36,7 @@ enum SeriesKey: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .instance(let name, let instance): "\(name) (instance \(instance))"
         case .endpoint(let name, let endpoint): "\(name) \(endpoint)"
         case .edge(let caller, let target): "\(caller) → \(target)"
+        case .errorLogs(let name): "\(name) (error logs)"
         }
     }
 

@@ -18,7 +18,12 @@ enum GaugeSignals {
             let label = multiple && !instance.isEmpty ? " (instance \(instance))" : ""
             let byName = Dictionary(grouping: readings, by: \.name)
             memory += memoryGrowth(service, byName["memory_mb"] ?? [], label: label, context)
-            cpu += cpuSaturation(service, byName["cpu_percent"] ?? [], label: label, context)
+            // Under a CPU limit (a container), what counts is the share of the limit, when it is reported.
+            if let limited = limitShare(byName) {
+                cpu += cpuSaturation(service, limited, label: label, ofLimit: true, context)
+            } else {
+                cpu += cpuSaturation(service, byName["cpu_percent"] ?? [], label: label, ofLimit: false, context)
+            }
             result += pools(service, byName, label: label, context)
             result += growth(service, byName["threads"] ?? [], name: "threads", label: label, context)
             result += growth(service, byName["open_fds"] ?? [], name: "open file descriptors", label: label, context)
@@ -66,11 +71,16 @@ enum GaugeSignals {
 
     /// CPU far above its baseline and high in absolute terms (100 = one core) for most of the incident.
     /// Medians, and a baseline that already saw such readings (a periodic job), keep spikes out.
-    static func cpuSaturation(_ service: String, _ readings: [Observations.Gauge], label: String, _ context: RankingContext) -> [Finding] {
+    static func cpuSaturation(
+        _ service: String, _ readings: [Observations.Gauge], label: String, ofLimit: Bool, _ context: RankingContext
+    ) -> [Finding] {
         let before = readings.filter { $0.time < context.start }.map(\.value)
         let during = readings.filter { $0.time >= context.start }.map(\.value)
-        guard during.count >= 2, let old = Statistics.median(before), let new = Statistics.median(during) else { return [] }
-        let saturated = (new >= 80 && new >= 1.8 * max(old, 5)) || (new >= 40 && new >= 4 * max(old, 5))
+        guard !during.isEmpty, before.count + during.count >= 3, let old = Statistics.median(before), let new = Statistics.median(during)
+        else { return [] }
+        let saturated = ofLimit
+            ? new >= 60 && new >= 1.8 * max(old, 5)
+            : (new >= 80 && new >= 1.8 * max(old, 5)) || (new >= 40 && new >= 4 * max(old, 5))
         guard saturated else { return [] }
         // A baseline whose own high readings reach this level has seen it before: a periodic job.
         if let usualPeak = Quantile.of(before, 0.9), usualPeak >= 0.8 * new { return [] }
@@ -78,7 +88,8 @@ enum GaugeSignals {
         return [Finding(
             score: min(5, 2 + new / 100), hint: .cpu,
             evidence: Evidence(
-                signal: "cpu_saturation", summary: "\(service)'s CPU went from \(ms(old))% to \(ms(new))% (100% = one core)\(label)",
+                signal: "cpu_saturation",
+                summary: "\(service)'s CPU went from \(ms(old))% to \(ms(new))% \(ofLimit ? "of its CPU limit" : "(100% = one core)")\(label)",
                 before: old, during: new),
             onset: onset)]
     }
@@ -137,6 +148,20 @@ enum GaugeSignals {
                 signal: name == "threads" ? "thread_growth" : "fd_growth",
                 summary: "\(service)'s \(name) rose from \(ms(old)) to \(ms(peak))\(label)", before: old, during: peak),
             onset: nil)]
+    }
+
+    /// CPU as a share of the container's limit (percent), from `cpu_limit_percent` or the
+    /// OpenTelemetry-style `cpu_limit_utilization` (a ratio), when the service reports one.
+    static func limitShare(_ byName: [String: [Observations.Gauge]]) -> [Observations.Gauge]? {
+        if let percent = byName["cpu_limit_percent"], !percent.isEmpty { return percent }
+        if let ratio = byName["cpu_limit_utilization"], !ratio.isEmpty {
+            return ratio.map { reading in
+                var scaled = reading
+                scaled.value *= 100
+                return scaled
+            }
+        }
+        return nil
     }
 
     static func split(_ name: String, suffixes: [String]) -> (String, String)? {

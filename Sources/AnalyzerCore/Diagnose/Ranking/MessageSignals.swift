@@ -12,6 +12,8 @@ enum MessageSignals {
         var before = 0
         var during = 0
         var inheritedDuring = 0
+        /// Whether the messages are errors (not only warnings).
+        var isError = false
     }
 
     /// Own error templates per service, with counts before and during the incident.
@@ -22,6 +24,7 @@ enum MessageSignals {
             guard !message.text.isEmpty else { continue }
             let id = miner.add(message.text, service: message.service)
             var entry = counts[message.service, default: [:]][id] ?? TemplateCounts(template: "", example: message.text)
+            if message.isError { entry.isError = true }
             if message.time < context.start {
                 if !message.inherited { entry.before += 1 }
             } else if message.inherited {
@@ -67,8 +70,12 @@ enum MessageSignals {
         guard let top = risen.first else { return [] }
         var result: [Finding] = []
         let total = risen.map(\.during).reduce(0, +)
+        // Errors a service originates, far more than before, are its own failing, whatever its spans
+        // say (some systems record no status on them); warnings only support.
+        let errors = risen.filter(\.isError).map(\.during).reduce(0, +)
         result.append(Finding(
-            score: min(2.5, 1 + log2(Double(1 + total)) / 4), hint: .generic,
+            score: errors >= 10 ? min(4, 1 + log2(Double(1 + errors)) / 3) : min(2.5, 1 + log2(Double(1 + total)) / 4),
+            hint: errors >= 10 ? .errors : .generic,
             evidence: Evidence(
                 signal: "error_template",
                 summary: "\(service) wrote \(total) errors of its own it did not write before, most often “\(clip(top.example))” (×\(top.during))",

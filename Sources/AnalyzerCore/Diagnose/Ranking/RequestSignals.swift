@@ -43,7 +43,8 @@ enum RequestSignals {
         let r90 = (d90 + 0.5) / (b90 + 0.5)
         let median = r50 >= 1.5 && d50 - b50 >= 2
         let tail = r90 >= 2 && d90 - b90 >= 5
-        guard median || tail else { return [] }
+        // The shift must also be one that chance cannot explain (few requests on either side).
+        guard median || tail, Statistics.rankZ(before.selfTimes, during.selfTimes) >= 3 else { return [] }
         let strength = max(median ? log2(r50) : 0, tail ? 0.75 * log2(r90) : 0)
         let on = instance.map { " on instance \($0)" } ?? ""
         let summary = median

@@ -23,7 +23,9 @@ enum ShapeSignals {
                         before: oldCalls, during: newCalls),
                     onset: nil))
             }
-            if let b50 = Quantile.of(old.durations, 0.5), let d50 = Quantile.of(new.durations, 0.5), d50 < 0.4 * b50, b50 - d50 >= 5 {
+            if let b50 = Quantile.of(old.durations, 0.5), let d50 = Quantile.of(new.durations, 0.5), d50 < 0.4 * b50, b50 - d50 >= 5,
+                Statistics.rankZ(new.durations, old.durations) >= 3
+            {
                 result.append(Finding(
                     score: min(4, 1.5 + log2(b50 / max(d50, 0.01)) / 3), hint: .shape,
                     evidence: Evidence(
