@@ -81,6 +81,8 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
     public var path: [String]
     /// Client errors (4xx) that rose during the incident: told, never blamed.
     public var clientErrors: [ClientErrorSignal]
+    /// Request rates that rose sharply during the incident (surges), as context.
+    public var traffic: [TrafficChange]
     /// Open or resolved, since when: set where incidents are tracked across analyses (`analyzer
     /// serve`, and `analyzer incidents` on a store that keeps them); `nil` for a one-off analysis.
     public var lifecycle: IncidentLifecycle?
@@ -88,8 +90,9 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
     public init(
         id: String, start: String, end: String, rootCause: RootCause, candidates: [Candidate], affectedServices: [String],
         correlationIDs: [String], entryServices: [String], affectedRequests: Int, totalRequests: Int, errorTemplates: [ErrorTemplateCount],
-        path: [String] = [], clientErrors: [ClientErrorSignal] = [], lifecycle: IncidentLifecycle? = nil
+        path: [String] = [], clientErrors: [ClientErrorSignal] = [], traffic: [TrafficChange] = [], lifecycle: IncidentLifecycle? = nil
     ) {
+        self.traffic = traffic
         self.lifecycle = lifecycle
         self.path = path
         self.clientErrors = clientErrors
@@ -107,7 +110,7 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, start, end, candidates, path, lifecycle
+        case id, start, end, candidates, path, lifecycle, traffic
         case clientErrors = "client_errors"
         case rootCause = "root_cause"
         case affectedServices = "affected_services"
@@ -135,6 +138,7 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
         path = try container.decodeIfPresent([String].self, forKey: .path) ?? []
         clientErrors = try container.decodeIfPresent([ClientErrorSignal].self, forKey: .clientErrors) ?? []
         lifecycle = try container.decodeIfPresent(IncidentLifecycle.self, forKey: .lifecycle)
+        traffic = try container.decodeIfPresent([TrafficChange].self, forKey: .traffic) ?? []
     }
 }
 

@@ -74,7 +74,7 @@ public struct IncidentAnalyzer: Sendable {
             correlationIDs: Self.sampleRequests(window, ranking: ranking), entryServices: window.entryServices.sorted(),
             affectedRequests: window.affected.count, totalRequests: window.total,
             errorTemplates: Self.rootFirst(templates(before, during), root: top?.service), path: ranking.path,
-            clientErrors: ranking.clientErrors)
+            clientErrors: ranking.clientErrors, traffic: ranking.traffic)
     }
 
     /// The root cause's own templates first, then new ones, then the most frequent: the reader sees

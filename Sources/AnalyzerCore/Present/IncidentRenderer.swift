@@ -51,6 +51,9 @@ public struct IncidentRenderer: Sendable {
                 lines.append("     \(mark)\(Format.pad(String(template.count) + "×", 8, right: true)) \(template.service): \(Format.sanitized(template.template, limit: 120))")
             }
         }
+        for change in incident.traffic.prefix(3) {
+            lines.append("   Traffic: " + Format.sanitized(change.summary, limit: 200))
+        }
         for signal in incident.clientErrors.prefix(3) {
             lines.append("   Also (not the cause): " + Format.sanitized(signal.summary, limit: 200))
         }

@@ -100,7 +100,7 @@ enum GaugeSignals {
         var result: [Finding] = []
         for name in byName.keys.sorted() {
             guard let (stem, _) = split(name, suffixes: ["_in_use", "_active", "_used", "_busy"]) else { continue }
-            let capacityName = ["_size", "_max", "_limit", "_capacity", "_total"].map { stem + $0 }.first { byName[$0] != nil }
+            let capacityName = (["_size", "_max", "_limit", "_capacity", "_total"].map { stem + $0 } + ["max_" + stem]).first { byName[$0] != nil }
             guard let capacityName, let capacity = Statistics.median((byName[capacityName] ?? []).map(\.value)), capacity > 0 else { continue }
             let readings = byName[name] ?? []
             let before = readings.filter { $0.time < context.start }

@@ -26,6 +26,7 @@ public struct RootCauseRanker: Sendable {
         /// Root cause first, up to an entry service.
         public var path: [String]
         public var clientErrors: [ClientErrorSignal]
+        public var traffic: [TrafficChange]
         /// Whether the best candidate is strong enough to be named.
         public var namesRootCause: Bool
         public var confidence: Double
@@ -61,12 +62,23 @@ public struct RootCauseRanker: Sendable {
         }
         let candidates = Self.preferDeeper(scored, graph: context.graph).sorted { ($0.score, $1.service) > ($1.score, $0.service) }
         let top = candidates.first
+        let traffic = TrafficNotes.changes(in: context)
         let named = (top?.score ?? 0) >= minimumRootCauseScore
-        let confidence = Confidence.of(candidates, named: named)
+        var confidence = Confidence.of(candidates, named: named)
+        if let top, Self.explainedByLoad(top, scored: scored, traffic: traffic) { confidence = min(confidence, 0.45) }
         let path = top.flatMap { named ? PropagationPath.find(from: $0.service, in: context) : nil } ?? []
         return Ranking(
-            candidates: candidates, path: path, clientErrors: ClientErrorNotes.notes(in: context), namesRootCause: named,
-            confidence: confidence)
+            candidates: candidates, path: path, clientErrors: ClientErrorNotes.notes(in: context), traffic: traffic,
+            namesRootCause: named, confidence: confidence)
+    }
+
+    /// A candidate that only got slower while the requests it serves surged may just be loaded, not
+    /// faulty: the answer stays, but not with confidence.
+    static func explainedByLoad(_ top: Incident.Candidate, scored: [(candidate: Incident.Candidate, findings: [Finding])], traffic: [TrafficChange]) -> Bool {
+        guard let findings = scored.first(where: { $0.candidate.service == top.service })?.findings else { return false }
+        let onlySlower = findings.allSatisfy { $0.hint == .latency || $0.hint == .cpu || $0.hint == .generic }
+        let surged = traffic.contains { $0.service == top.service || $0.caller == nil }
+        return onlySlower && surged
     }
 
     /// The sum of the findings, with the weak, unspecific kinds capped so that they support a
