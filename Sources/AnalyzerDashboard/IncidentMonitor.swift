@@ -167,7 +167,10 @@ public actor IncidentMonitor: Service {
                 return
             }
             let until = range.upperBound.microsecondsSinceEpoch + 1
-            let from = max(range.lowerBound.microsecondsSinceEpoch, until - configuration.analysisWindow.microseconds)
+            // An open incident keeps its onset and the baseline before it in the window (up to 4 windows).
+            let from = await loadTracker().analysisStart(
+                from: until - configuration.analysisWindow.microseconds, until: until, earliest: range.lowerBound.microsecondsSinceEpoch,
+                maximumMicros: 4 * configuration.analysisWindow.microseconds)
             let events = try await store.events(matching: EventQuery(
                 from: Timestamp(microsecondsSinceEpoch: from), until: Timestamp(microsecondsSinceEpoch: until),
                 eventTypes: Observations.eventTypes))

@@ -80,6 +80,16 @@ public struct IncidentTracker: Sendable {
         return changes
     }
 
+    /// Where an analysis that would start at `from` should start instead so that every open incident
+    /// keeps its onset and the normal traffic before it (`baselineMicros`) in view: a window that slid
+    /// past the onset would take the incident for the baseline. Never earlier than `earliest` nor more
+    /// than `maximumMicros` before `until`.
+    public func analysisStart(from: Int64, until: Int64, earliest: Int64, baselineMicros: Int64 = 600_000_000, maximumMicros: Int64) -> Int64 {
+        let onsets = incidents.filter { $0.lifecycle?.state == .open }.compactMap { Timestamp(rfc3339: $0.start)?.microsecondsSinceEpoch }
+        guard let oldest = onsets.min() else { return max(earliest, from) }
+        return max(earliest, until - maximumMicros, min(from, oldest - baselineMicros))
+    }
+
     /// The incidents of one analysis with the IDs (and lifecycles) of the known ones they are, without
     /// changing what is known.
     public func identify(_ found: [Incident]) -> [Incident] {
