@@ -132,15 +132,29 @@ public struct IncidentDetector: Sendable {
         let start = grid.start(anomalies.map(\.onset).min()!)
         let end = grid.start(anomalies.map(\.end).max()!)
         let services = Set(anomalies.flatMap(\.key.services))
-        let (affected, total, entries) = impact(observations, start: start, end: end)
+        let (affected, total, entries) = impact(observations, start: start, end: end, services: services)
         return Window(
             entryServices: entries, start: start, end: end, affected: affected, total: total, services: services,
             anomalies: anomalies.sorted { $0.zScore > $1.zScore }, bucketMicros: grid.bucketMicros)
     }
 
     /// The user-facing requests in `[start, end)` that failed, or were slower than the 95th percentile
-    /// of their service's requests before `start`; and the entry services that had such requests.
-    func impact(_ observations: Observations, start: Int64, end: Int64) -> ([Observations.ServerSpan], Int, Set<String>) {
+    /// of their service's requests before `start`, and went through one of `services` (a request
+    /// hit by another, unrelated incident at the same time is not this one's); and the entry services
+    /// that had such requests.
+    func impact(
+        _ observations: Observations, start: Int64, end: Int64, services: Set<String>
+    ) -> ([Observations.ServerSpan], Int, Set<String>) {
+        var touched = Set<String>()
+        for span in observations.spans(from: start, until: end) where !span.isEntry && services.contains(span.service) {
+            if let id = span.correlationID { touched.insert(id) }
+        }
+        for call in observations.calls(from: start, until: end) where services.contains(call.target) || services.contains(call.caller) {
+            if let id = call.correlationID { touched.insert(id) }
+        }
+        func involved(_ span: Observations.ServerSpan) -> Bool {
+            services.contains(span.service) || span.correlationID.map(touched.contains) ?? true
+        }
         let before = observations.spans(from: start - 30 * 60_000_000, until: start).filter { $0.isEntry && $0.outcome != .clientError }
         let thresholds = Dictionary(grouping: before, by: \.service).compactMapValues { spans in
             spans.count >= 20 ? Quantile.of(spans.map(\.durationMS), 0.95) : nil
@@ -152,7 +166,7 @@ public struct IncidentDetector: Sendable {
             total += 1
             byService[span.service, default: (0, 0)].total += 1
             let slow = thresholds[span.service].map { span.durationMS > $0 * 1.5 } ?? false
-            if span.outcome == .failure || (span.outcome == .ok && slow) {
+            if span.outcome == .failure || (span.outcome == .ok && slow), involved(span) {
                 affected.append(span)
                 byService[span.service, default: (0, 0)].affected += 1
             }
