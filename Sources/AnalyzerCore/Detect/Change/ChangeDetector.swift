@@ -17,14 +17,18 @@ struct ChangeDetector: Sendable {
         var minimumBaselineBuckets = 9
         /// ...and requests: a failure rate needs a few dozen, a latency tail (the 95th percentile) a
         /// hundred or more before it means anything.
-        var minimumBaselineRequests = 30
+        var minimumBaselineRequests = 10
         var minimumLatencyBaselineRequests = 120
+        /// Below `minimumLatencyBaselineRequests`, latency is compared by rank (see ``rankTest``) from
+        /// this many baseline requests, at this z-score (a dozen requests can reach no more than ~3.5).
+        var minimumRankBaselineRequests = 10
+        var rankZThreshold = 3.3
         /// How far back the baseline reaches (180 ten-second buckets: 30 minutes).
         var historyBuckets = 180
         /// Buckets with fewer latencies give no quantile of their own (their requests are pooled).
         var minimumRequestsPerBucket = 3
         /// Requests a window needs to be tested.
-        var minimumWindowRequests = 10
+        var minimumWindowRequests = 5
         /// The binomial z-score a window must exceed (4: a one-sided p of about 3e-5).
         var zThreshold = 4.0
         var failureFactor = 1.5
@@ -122,7 +126,11 @@ struct ChangeDetector: Sendable {
             baseHits += hits
             baseTotal += total
         }
-        guard baseTotal >= (metric == .failures ? settings.minimumBaselineRequests : settings.minimumLatencyBaselineRequests) else { return nil }
+        if metric != .failures, baseTotal < settings.minimumLatencyBaselineRequests {
+            // Too few requests for a tail threshold: compare ranks instead, and ask for a large effect.
+            return rankTest(metric, buckets, window: window, baseline: baseline)
+        }
+        guard baseTotal >= settings.minimumBaselineRequests else { return nil }
         var hits = 0
         var total = 0
         for index in window {
@@ -136,10 +144,41 @@ struct ChangeDetector: Sendable {
         case .slow: (0.01, settings.slowFactor, settings.slowMargin)
         case .fast: (0.01, settings.fastFactor, settings.fastMargin)
         }
-        let rate = max(floor, Double(baseHits) / Double(baseTotal))
+        // A small baseline with no failures does not prove a rate of zero: the estimate is smoothed
+        // towards what so few requests cannot rule out.
+        let rate = max(floor, Double(baseHits + 1) / Double(baseTotal + 2))
         let z = Self.zScore(hits, of: total, rate: rate)
         guard z > settings.zThreshold, Double(hits) / Double(total) > rate * factor + margin else { return nil }
         return WindowTest(z: z, threshold: threshold, baselineRatio: rate, metric: metric, factor: factor)
+    }
+
+    /// A low-traffic series (a dozen requests a minute): the window's latencies against the
+    /// baseline's by a rank test, with a large effect required (the median at least doubled, or cut
+    /// by more than half), since a handful of requests shows only a large change reliably.
+    func rankTest(_ metric: ChangeMetric, _ buckets: [RequestBucket], window: ClosedRange<Int>, baseline: [Int]) -> WindowTest? {
+        let before = baseline.flatMap { buckets[$0].latencies }
+        let now = window.flatMap { buckets[$0].latencies }
+        guard before.count >= settings.minimumRankBaselineRequests, now.count >= settings.minimumWindowRequests,
+            let oldMedian = Statistics.median(before), let newMedian = Statistics.median(now)
+        else { return nil }
+        let threshold: Double
+        let z: Double
+        switch metric {
+        case .slow:
+            guard newMedian >= 2 * oldMedian + settings.minimumSlowdownMS else { return nil }
+            z = Statistics.rankZ(before, now)
+            threshold = (oldMedian * newMedian).squareRoot()
+        case .fast:
+            guard newMedian <= 0.4 * oldMedian, oldMedian - newMedian >= 5 else { return nil }
+            z = Statistics.rankZ(now, before)
+            threshold = (oldMedian * newMedian).squareRoot()
+        case .failures:
+            return nil
+        }
+        guard z >= settings.rankZThreshold else { return nil }
+        let hits = before.filter { metric == .slow ? $0 > threshold : $0 < threshold }.count
+        let rate = max(0.01, Double(hits + 1) / Double(before.count + 2))
+        return WindowTest(z: z, threshold: threshold, baselineRatio: rate, metric: metric, factor: 2)
     }
 
     /// Marked buckets close together, kept when there are enough of them and enough requests.
@@ -192,6 +231,8 @@ struct ChangeDetector: Sendable {
         loose.settings.fastMargin = 0
         loose.settings.minimumBaselineRequests = 1
         loose.settings.minimumLatencyBaselineRequests = 1
+        loose.settings.minimumRankBaselineRequests = 1
+        loose.settings.rankZThreshold = 0
         loose.settings.minimumWindowRequests = 1
         return loose.test(metric, buckets, window: window, baseline: baseline, quantiles: quantiles)
     }
