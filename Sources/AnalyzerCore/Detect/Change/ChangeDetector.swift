@@ -114,10 +114,13 @@ struct ChangeDetector: Sendable {
             else { return nil }
             threshold = max(high, median * 1.2, median + settings.minimumSlowdownMS)
         case .fast:
-            guard let low = Self.typical(baseline.compactMap { quantiles[$0].low }, pooled: { Self.pooled(buckets, baseline, 0.05) })
+            // Faster is judged on the median, by rank: a baseline whose fastest requests are already
+            // near zero (cached pages) leaves no room below its tail. The cheap typical median rules
+            // most windows out before the rank test runs.
+            guard let median = Self.typical(baseline.compactMap { quantiles[$0].median }, pooled: { Self.pooled(buckets, baseline, 0.5) }),
+                let now = Statistics.median(window.flatMap { buckets[$0].latencies }), now <= 0.4 * median
             else { return nil }
-            threshold = low * 0.5
-            guard threshold > 0.05 else { return nil }
+            return rankTest(metric, buckets, window: window, baseline: baseline)
         }
         var baseHits = 0
         var baseTotal = 0

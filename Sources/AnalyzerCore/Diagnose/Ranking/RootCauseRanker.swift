@@ -53,7 +53,12 @@ public struct RootCauseRanker: Sendable {
             findings += MessageSignals.findings(for: service, templates: templates[service] ?? [], in: context)
             findings += ShapeSignals.findings(for: service, in: context)
             findings += links[service] ?? []
-            let score = Self.score(findings)
+            var score = Self.score(findings)
+            // Gauges alone, on a service none of whose requests or calls changed, are not connected to
+            // the incident (a cache warming up, a pod restarted elsewhere): they support, never name.
+            if !window.services.contains(service), findings.allSatisfy({ [.memory, .cpu, .pool].contains($0.hint) }) {
+                score = min(score, 2)
+            }
             guard score >= minimumCandidateScore else { continue }
             let ordered = findings.sorted { $0.score > $1.score }
             scored.append((Incident.Candidate(
