@@ -92,7 +92,7 @@ struct EventShaperTests {
         #expect(event.eventID?.hasPrefix("ls-") == true)
         #expect(event.attributes["log_origin"] == .string("/var/log/app.log"))
         #expect(event.attributes["parse_error"] == nil)
-        #expect(event.attributes["line_truncated"] == nil)
+        #expect(!event.lineTruncated)
     }
 
     @Test(arguments: [
@@ -146,7 +146,7 @@ struct EventShaperTests {
         #expect(shaped.wrapped == true)
         let event = try decode(shaped)
         #expect(event.message == text)
-        #expect(event.attributes["line_truncated"] == .bool(true))
+        #expect(event.lineTruncated)
         #expect(event.attributes["original_bytes"] == .int(70_000))
         #expect(event.attributes["parse_error"] == nil)
     }

@@ -1,13 +1,14 @@
 /// Size limits applied while encoding, so that one runaway value cannot produce a line nobody can ship.
 public struct EncodingLimits: Sendable, Hashable {
-    /// A string value longer than this (UTF-8 bytes) is cut and marked `…[truncated N bytes]`.
+    /// A string value longer than this (UTF-8 bytes) is cut and marked `…[truncated N bytes]`, and the
+    /// field is named in `field_truncated`. Name-like fields have their own, smaller sizes (``FieldSize``).
     public var maxStringBytes: Int
     /// A line longer than this is re-encoded with strings cut to `fallbackStringBytes` and without
     /// free-form metadata, and marked with `"line_truncated": true`.
     public var maxLineBytes: Int
     /// The string limit used for the re-encoded, over-long line.
     public var fallbackStringBytes: Int
-    /// Metadata nested deeper than this is written as `"[nested too deep]"`.
+    /// Metadata nested deeper than this is written as `"[nested too deep]"` (and named in `field_truncated`).
     public var maxNesting: Int
 
     /// 32 KiB strings, 1 MiB lines (the shipper's default maximum line), 16 levels of nesting.
@@ -17,4 +18,9 @@ public struct EncodingLimits: Sendable, Hashable {
         self.fallbackStringBytes = fallbackStringBytes
         self.maxNesting = maxNesting
     }
+
+    /// Nothing cut that a decoder accepted: for re-encoding events that were already validated (the
+    /// analyzer's store), so what is stored is what was acknowledged. Strings and lines are bounded by
+    /// the decoder's line limit instead; nesting by its depth limit (at most 63 levels below a field here).
+    public static let lossless = EncodingLimits(maxStringBytes: .max, maxLineBytes: .max, fallbackStringBytes: 4096, maxNesting: 63)
 }
