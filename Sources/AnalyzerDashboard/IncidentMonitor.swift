@@ -164,14 +164,14 @@ public actor IncidentMonitor: Service {
                 await publishChanges(previous: [])
                 return
             }
-            let until = range.upperBound.microsecondsSinceEpoch + 1
-            let from = max(range.lowerBound.microsecondsSinceEpoch, until - configuration.analysisWindow.microseconds)
+            let (newest, from, note) = try await window(range)
+            let until = newest.adding(microseconds: 1).microsecondsSinceEpoch
             let events = try await store.events(matching: EventQuery(
                 from: Timestamp(microsecondsSinceEpoch: from), until: Timestamp(microsecondsSinceEpoch: until),
                 eventTypes: Observations.eventTypes))
-            await progress(.analysingTraces, "analysing traces (\(events.count) events)")
+            await progress(.analysingTraces, "analysing traces (\(events.count) events)" + (note.map { "; \($0)" } ?? ""))
             let (found, observations, graph) = await Self.analyse(
-                events, analyzer: analyzer, recentFrom: until - configuration.recentWindow.microseconds)
+                events, analyzer: analyzer, recentFrom: newest.adding(microseconds: -configuration.recentWindow.microseconds).microsecondsSinceEpoch)
             metrics.recordGraph(graph)
             // Kept for request diagnoses (dashboard and CLI), which then need not analyse this window again.
             try? await (store as? any AnalysisStore)?.save(
@@ -183,11 +183,11 @@ public actor IncidentMonitor: Service {
                 (Timestamp(rfc3339: incident.end)?.microsecondsSinceEpoch ?? 0) < from
             }
             let merged = Array((kept + found).sorted { ($0.start, $0.id) > ($1.start, $1.id) }.prefix(configuration.maximumIncidents))
-            let openFrom = range.upperBound.microsecondsSinceEpoch - configuration.openGrace.microseconds
+            let openFrom = newest.adding(microseconds: -configuration.openGrace.microseconds).microsecondsSinceEpoch
             let open = merged.filter { (Timestamp(rfc3339: $0.end)?.microsecondsSinceEpoch ?? 0) >= openFrom }.count
             finish(
                 incidents: merged, open: open, count: count, from: Timestamp(microsecondsSinceEpoch: from).description,
-                until: range.upperBound.description, events: events.count, started: started)
+                until: newest.description, events: events.count, started: started, note: note)
             await progress(.incidentsReady, "\(merged.count) incident\(merged.count == 1 ? "" : "s") (\(open) open)")
             await publishChanges(previous: previous)
         } catch {
@@ -198,8 +198,23 @@ public actor IncidentMonitor: Service {
         }
     }
 
+    /// The window to analyse (``AnalysisWindow``): it ends at the newest event that is not ahead of
+    /// this machine's clock by more than ``DashboardConfiguration/futureTolerance`` (all of them, if
+    /// every event is), spans at most ``DashboardConfiguration/analysisWindow`` and holds at most
+    /// ``DashboardConfiguration/maxAnalysisEvents`` events. `note` says what was left out, if anything.
+    func window(_ range: ClosedRange<Timestamp>) async throws -> (newest: Timestamp, from: Int64, note: String?) {
+        let limits = AnalysisWindow.Limits(
+            maxSpan: configuration.analysisWindow, maxEvents: configuration.maxAnalysisEvents,
+            futureTolerance: configuration.futureTolerance, notesSpanCut: false)
+        guard let window = try await AnalysisWindow.resolve(in: store, limits: limits) else {
+            return (range.upperBound, range.lowerBound.microsecondsSinceEpoch, nil)
+        }
+        return (window.newest, window.from.microsecondsSinceEpoch, window.notes.isEmpty ? nil : window.notes.joined(separator: "; "))
+    }
+
     private func finish(
-        incidents: [Incident], open: Int, count: Int, from: String?, until: String?, events: Int, started: ContinuousClock.Instant
+        incidents: [Incident], open: Int, count: Int, from: String?, until: String?, events: Int, started: ContinuousClock.Instant,
+        note: String? = nil
     ) {
         let took = ContinuousClock.now - started
         known = incidents
@@ -207,7 +222,7 @@ public actor IncidentMonitor: Service {
         lastStoredCount = count
         lastRun = AnalysisRun(
             finishedAt: Timestamp.now().description, from: from, until: until, events: events,
-            tookMS: Double(took.microseconds) / 1000)
+            tookMS: Double(took.microseconds) / 1000, note: note)
         metrics.recordAnalysis(duration: took, storedEvents: count, incidents: incidents.count, open: open)
     }
 

@@ -86,7 +86,9 @@ public struct Observations: Sendable {
                     durationMS: call.durationMS, statusCode: call.statusCode, success: call.success, errorKind: call.error))
                 if let span = event.spanID?.description { clientSpanIDs.insert(span) }
                 if let parent = event.parentSpanID?.description {
-                    callsByParent[parent, default: []].append((time - Int64(call.durationMS * 1000), time, !call.success))
+                    // Saturating: a duration from data must not trap (1e300 ms once crash-looped the analyzer).
+                    let start = time.subtractingSaturated(Int64(microsecondsFromMilliseconds: call.durationMS))
+                    callsByParent[parent, default: []].append((start, time, !call.success))
                 }
             case .resource(let sample):
                 gauges.append(Gauge(service: event.service, name: "memory_mb", time: time, value: sample.memoryMB))
@@ -135,11 +137,11 @@ public struct Observations: Sendable {
             if let open = current, start <= open.1 {
                 current = (open.0, max(open.1, end))
             } else {
-                if let open = current { total += open.1 - open.0 }
+                if let open = current { total = total.addingSaturated(open.1.subtractingSaturated(open.0)) }
                 current = (start, end)
             }
         }
-        if let open = current { total += open.1 - open.0 }
+        if let open = current { total = total.addingSaturated(open.1.subtractingSaturated(open.0)) }
         return total
     }
 

@@ -71,7 +71,7 @@ public struct RootCauseRanker: Sendable {
         if expected >= 20, Double(new.events) < expected * 0.2, new.callsIn >= 3 {
             result.append((4, Evidence(
                 signal: "silence",
-                summary: "\(service) wrote \(new.events) events during the incident where \(Int(expected)) were expected, while others kept calling it",
+                summary: "\(service) wrote \(new.events) events during the incident where \(Int(saturating: expected)) were expected, while others kept calling it",
                 before: expected, during: Double(new.events))))
         }
         // Timeouts towards a service point at it only when it went quiet or its own work slowed down:
