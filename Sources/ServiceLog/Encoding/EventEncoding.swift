@@ -9,7 +9,8 @@ public enum EventEncoding {
     /// Returns whether `service` was cut (at ``FieldSize/service`` bytes).
     @inline(__always) @discardableResult
     public static func writeHeader(
-        timestamp: Timestamp, level: Logger.Level, service: String, eventType: EventType, into out: inout OutputBuffer
+        timestamp: Timestamp, level: Logger.Level, service: String, eventType: EventType, nameLimit: Int? = nil,
+        into out: inout OutputBuffer
     ) -> Bool {
         out.append(ascii: "{\"timestamp\":\"")
         out.appendUnsafe(count: Timestamp.encodedLength) { Timestamp.write(timestamp, to: $0) }
@@ -24,7 +25,7 @@ public enum EventEncoding {
         case .critical: out.append(ascii: "critical")
         }
         out.append(ascii: "\",\"service\":")
-        let cut = JSONWriter.writeString(service, limit: FieldSize.service, into: &out)
+        let cut = JSONWriter.writeString(service, limit: nameLimit ?? FieldSize.service, into: &out)
         out.append(ascii: ",\"event_type\":\"")
         switch eventType {
         case .requestStart: out.append(ascii: "request_start")
@@ -50,9 +51,9 @@ public enum EventEncoding {
     @inline(__always) @discardableResult
     public static func writeTrace(
         correlationID: String?, traceID: TraceID?, spanID: SpanID?, parentSpanID: SpanID?, traceFlags: UInt8?,
-        into out: inout OutputBuffer
+        nameLimit: Int? = nil, into out: inout OutputBuffer
     ) -> Bool {
-        let cut = writeOptional(",\"correlation_id\":", correlationID, limit: FieldSize.correlationID, into: &out)
+        let cut = writeOptional(",\"correlation_id\":", correlationID, limit: nameLimit ?? FieldSize.correlationID, into: &out)
         if let traceID {
             out.append(ascii: ",\"trace_id\":")
             withUnsafeBytes(of: traceID.bytes) { JSONWriter.writeHex($0, into: &out) }
@@ -75,18 +76,20 @@ public enum EventEncoding {
     /// Writes the payload's type-specific fields. Returns the names of those it cut (usually none; an
     /// empty array allocates nothing).
     @inline(__always) @discardableResult
-    public static func writePayload(_ payload: EventPayload, stringLimit: Int, into out: inout OutputBuffer) -> [String] {
+    public static func writePayload(
+        _ payload: EventPayload, stringLimit: Int, nameLimit: Int? = nil, into out: inout OutputBuffer
+    ) -> [String] {
         var cut: [String] = []
         switch payload {
         case .requestStart(let start):
             out.append(ascii: ",\"method\":")
-            if JSONWriter.writeString(start.method, limit: FieldSize.method, into: &out) { cut.append(FieldName.method) }
+            if JSONWriter.writeString(start.method, limit: nameLimit ?? FieldSize.method, into: &out) { cut.append(FieldName.method) }
             out.append(ascii: ",\"endpoint\":")
             if JSONWriter.writeString(start.endpoint, limit: stringLimit, into: &out) { cut.append(FieldName.endpoint) }
-            if writeOptional(",\"user_id\":", start.userID, limit: FieldSize.label, into: &out) { cut.append(FieldName.userID) }
+            if writeOptional(",\"user_id\":", start.userID, limit: nameLimit ?? FieldSize.label, into: &out) { cut.append(FieldName.userID) }
         case .requestEnd(let end):
             out.append(ascii: ",\"method\":")
-            if JSONWriter.writeString(end.method, limit: FieldSize.method, into: &out) { cut.append(FieldName.method) }
+            if JSONWriter.writeString(end.method, limit: nameLimit ?? FieldSize.method, into: &out) { cut.append(FieldName.method) }
             out.append(ascii: ",\"endpoint\":")
             if JSONWriter.writeString(end.endpoint, limit: stringLimit, into: &out) { cut.append(FieldName.endpoint) }
             out.append(ascii: ",\"status_code\":")
@@ -96,9 +99,9 @@ public enum EventEncoding {
             out.append(ascii: end.success ? ",\"success\":true" : ",\"success\":false")
         case .serviceCall(let call):
             out.append(ascii: ",\"target_service\":")
-            if JSONWriter.writeString(call.targetService, limit: FieldSize.service, into: &out) { cut.append(FieldName.targetService) }
+            if JSONWriter.writeString(call.targetService, limit: nameLimit ?? FieldSize.service, into: &out) { cut.append(FieldName.targetService) }
             out.append(ascii: ",\"method\":")
-            if JSONWriter.writeString(call.method, limit: FieldSize.method, into: &out) { cut.append(FieldName.method) }
+            if JSONWriter.writeString(call.method, limit: nameLimit ?? FieldSize.method, into: &out) { cut.append(FieldName.method) }
             out.append(ascii: ",\"endpoint\":")
             if JSONWriter.writeString(call.endpoint, limit: stringLimit, into: &out) { cut.append(FieldName.endpoint) }
             out.append(ascii: ",\"duration_ms\":")
@@ -106,14 +109,14 @@ public enum EventEncoding {
             out.append(ascii: ",\"status_code\":")
             JSONWriter.writeInt(call.statusCode, into: &out)
             out.append(ascii: call.success ? ",\"success\":true" : ",\"success\":false")
-            if writeOptional(",\"error\":", call.error, limit: FieldSize.callError, into: &out) { cut.append(FieldName.error) }
+            if writeOptional(",\"error\":", call.error, limit: nameLimit ?? FieldSize.callError, into: &out) { cut.append(FieldName.error) }
             if let attempt = call.attempt {
                 out.append(ascii: ",\"attempt\":")
                 JSONWriter.writeInt(attempt, into: &out)
             }
         case .error(let details):
             out.append(ascii: ",\"error_type\":")
-            if JSONWriter.writeString(details.errorType, limit: FieldSize.label, into: &out) { cut.append(FieldName.errorType) }
+            if JSONWriter.writeString(details.errorType, limit: nameLimit ?? FieldSize.label, into: &out) { cut.append(FieldName.errorType) }
             if writeOptional(",\"stack\":", details.stack, limit: stringLimit, into: &out) { cut.append(FieldName.stack) }
         case .resource(let sample):
             out.append(ascii: ",\"memory_mb\":")
@@ -129,7 +132,7 @@ public enum EventEncoding {
                 JSONWriter.writeInt(openFDs, into: &out)
             }
             for name in sample.gauges.keys.sorted() {
-                if JSONWriter.writeKey(attributeKey(name), into: &out) { cut.append(name) }
+                if JSONWriter.writeKey(attributeKey(name), limit: nameLimit ?? FieldSize.attributeKey, into: &out) { cut.append(name) }
                 JSONWriter.writeDouble(sample.gauges[name]!, into: &out)
             }
         case .log:
@@ -164,30 +167,34 @@ extension Event {
     /// with `"line_truncated":true`.
     public func encode(into out: inout OutputBuffer, limits: EncodingLimits = EncodingLimits()) {
         let start = out.byteCount
-        encode(into: &out, stringLimit: limits.maxStringBytes, attributes: true, maxNesting: limits.maxNesting, shortened: false)
+        encode(
+            into: &out, stringLimit: limits.maxStringBytes, nameLimit: limits.maxNameBytes, attributes: true,
+            maxNesting: limits.maxNesting, shortened: false)
         if out.byteCount - start > limits.maxLineBytes {
             out.truncate(to: start)
-            encode(into: &out, stringLimit: limits.fallbackStringBytes, attributes: false, maxNesting: 2, shortened: true)
+            encode(into: &out, stringLimit: limits.fallbackStringBytes, nameLimit: nil, attributes: false, maxNesting: 2, shortened: true)
         }
     }
 
     private func encode(
-        into out: inout OutputBuffer, stringLimit: Int, attributes writeAttributes: Bool, maxNesting: Int, shortened: Bool
+        into out: inout OutputBuffer, stringLimit: Int, nameLimit: Int?, attributes writeAttributes: Bool, maxNesting: Int,
+        shortened: Bool
     ) {
         var cut = truncatedFields
         func note(_ name: String, _ wasCut: Bool) {
             if wasCut, !cut.contains(name) { cut.append(name) }
         }
-        note(FieldName.service, EventEncoding.writeHeader(timestamp: timestamp, level: level, service: service, eventType: eventType, into: &out))
-        note(FieldName.eventID, EventEncoding.writeOptional(",\"event_id\":", eventID, limit: FieldSize.eventID, into: &out))
-        note(FieldName.host, EventEncoding.writeOptional(",\"host\":", host, limit: FieldSize.label, into: &out))
-        note(FieldName.instance, EventEncoding.writeOptional(",\"instance\":", instance, limit: FieldSize.label, into: &out))
-        note(FieldName.source, EventEncoding.writeOptional(",\"source\":", source, limit: FieldSize.label, into: &out))
+        note(FieldName.service, EventEncoding.writeHeader(
+            timestamp: timestamp, level: level, service: service, eventType: eventType, nameLimit: nameLimit, into: &out))
+        note(FieldName.eventID, EventEncoding.writeOptional(",\"event_id\":", eventID, limit: nameLimit ?? FieldSize.eventID, into: &out))
+        note(FieldName.host, EventEncoding.writeOptional(",\"host\":", host, limit: nameLimit ?? FieldSize.label, into: &out))
+        note(FieldName.instance, EventEncoding.writeOptional(",\"instance\":", instance, limit: nameLimit ?? FieldSize.label, into: &out))
+        note(FieldName.source, EventEncoding.writeOptional(",\"source\":", source, limit: nameLimit ?? FieldSize.label, into: &out))
         note(FieldName.message, EventEncoding.writeOptional(",\"message\":", message, limit: stringLimit, into: &out))
         note(FieldName.correlationID, EventEncoding.writeTrace(
             correlationID: correlationID, traceID: traceID, spanID: spanID, parentSpanID: parentSpanID,
-            traceFlags: traceFlags, into: &out))
-        for name in EventEncoding.writePayload(payload, stringLimit: stringLimit, into: &out) { note(name, true) }
+            traceFlags: traceFlags, nameLimit: nameLimit, into: &out))
+        for name in EventEncoding.writePayload(payload, stringLimit: stringLimit, nameLimit: nameLimit, into: &out) { note(name, true) }
         if let droppedEvents {
             out.append(ascii: ",\"dropped_events\":")
             JSONWriter.writeInt(droppedEvents, into: &out)
@@ -195,8 +202,10 @@ extension Event {
         if writeAttributes {
             for key in attributes.keys.sorted() {
                 let name = EventEncoding.attributeKey(key)
-                let keyCut = JSONWriter.writeKey(name, into: &out)
-                let valueCut = JSONWriter.writeValue(attributes[key]!, stringLimit: stringLimit, depth: maxNesting, into: &out)
+                let keyLimit = nameLimit ?? FieldSize.attributeKey
+                let keyCut = JSONWriter.writeKey(name, limit: keyLimit, into: &out)
+                let valueCut = JSONWriter.writeValue(
+                    attributes[key]!, stringLimit: stringLimit, depth: maxNesting, keyLimit: keyLimit, into: &out)
                 note(name, keyCut || valueCut)
             }
         }

@@ -204,9 +204,9 @@ public enum JSONWriter {
     /// Writes `,"key":` with the key escaped (keys from metadata are arbitrary text). Returns whether the
     /// key was cut at ``FieldSize/attributeKey`` bytes.
     @inline(__always) @discardableResult
-    public static func writeKey(_ key: String, into out: inout OutputBuffer) -> Bool {
+    public static func writeKey(_ key: String, limit: Int = FieldSize.attributeKey, into out: inout OutputBuffer) -> Bool {
         out.append(UInt8(ascii: ","))
-        let cut = writeString(key, limit: FieldSize.attributeKey, into: &out)
+        let cut = writeString(key, limit: limit, into: &out)
         out.append(UInt8(ascii: ":"))
         return cut
     }
@@ -214,7 +214,9 @@ public enum JSONWriter {
     /// Writes a ``JSONValue``. Nesting deeper than `depth` is written as a string marker, not recursed.
     /// Returns whether anything was cut (a string, a key, or nesting).
     @discardableResult
-    public static func writeValue(_ value: JSONValue, stringLimit: Int, depth: Int = 16, into out: inout OutputBuffer) -> Bool {
+    public static func writeValue(
+        _ value: JSONValue, stringLimit: Int, depth: Int = 16, keyLimit: Int = FieldSize.attributeKey, into out: inout OutputBuffer
+    ) -> Bool {
         switch value {
         case .null: out.append(ascii: "null")
         case .bool(let flag): out.append(ascii: flag ? "true" : "false")
@@ -230,7 +232,7 @@ public enum JSONWriter {
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                if writeValue(item, stringLimit: stringLimit, depth: depth - 1, into: &out) { cut = true }
+                if writeValue(item, stringLimit: stringLimit, depth: depth - 1, keyLimit: keyLimit, into: &out) { cut = true }
             }
             out.append(UInt8(ascii: "]"))
             return cut
@@ -245,9 +247,9 @@ public enum JSONWriter {
             for key in fields.keys.sorted() {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                if writeString(key, limit: FieldSize.attributeKey, into: &out) { cut = true }
+                if writeString(key, limit: keyLimit, into: &out) { cut = true }
                 out.append(UInt8(ascii: ":"))
-                if writeValue(fields[key]!, stringLimit: stringLimit, depth: depth - 1, into: &out) { cut = true }
+                if writeValue(fields[key]!, stringLimit: stringLimit, depth: depth - 1, keyLimit: keyLimit, into: &out) { cut = true }
             }
             out.append(UInt8(ascii: "}"))
             return cut
