@@ -125,6 +125,19 @@ import Glibc
         }
     }
 
+    @Test func theLargestAnswerStaysUnderAMebibyte() async throws {
+        // Every other line of the largest batch invalid: the most line numbers an answer can hold.
+        // The shipper keeps 2 MiB of an answer, so no invalid line's number is ever cut off.
+        try await withServer(store: MemoryEventStore()) { server in
+            let lines = (0..<100_000).map { $0.isMultiple(of: 2) ? eventLine("v\($0)") : "{}" }
+            let response = try await server.post(lines: lines, timeout: .seconds(120))
+            #expect(response.status == .ok)
+            let result = try response.result()
+            #expect(result.invalid == 50_000 && result.invalidLines.count == 50_000)
+            #expect(response.body.utf8.count < 1 << 20, "\(response.body.utf8.count) bytes")
+        }
+    }
+
     @Test func requestsBeyondTheInFlightMemoryBudgetGet503WithRetryAfter() async throws {
         // 64 KiB for all requests together: one upload holding 60 KiB leaves no room for a second one.
         let limits = IngestLimits(maxBodyBytes: 64 << 10, maxDecompressedBytes: 64 << 10, maxInFlightBytes: 64 << 10)

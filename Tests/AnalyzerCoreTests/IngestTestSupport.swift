@@ -146,7 +146,7 @@ struct TestServer {
 
     func send(_ request: HTTPClientRequest, timeout: TimeAmount = .seconds(30)) async throws -> TestResponse {
         let response = try await HTTPClient.shared.execute(request, timeout: timeout)
-        let body = try await response.body.collect(upTo: 1 << 20)
+        let body = try await response.body.collect(upTo: 4 << 20)
         return TestResponse(
             status: HTTPResponse.Status(code: Int(response.status.code)), headers: response.headers.map { ($0.name, $0.value) },
             body: String(buffer: body))
