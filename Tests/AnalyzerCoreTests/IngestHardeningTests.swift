@@ -97,6 +97,20 @@ import Glibc
         #expect(await store.storedIDs == ["d", "e"])
     }
 
+    @Test func aPageWhoseNameWasReboundToLoopbackIsAnotherSite() async throws {
+        // DNS rebinding: the browser sends Origin and Host of the attacker's name alike.
+        try await withServer(store: MemoryEventStore()) { server in
+            let body = eventLine("rebound")
+            let connection = try RawConnection(port: server.port)
+            try connection.send(
+                "POST /v1/events HTTP/1.1\r\nHost: evil.example:\(server.port)\r\nOrigin: http://evil.example:\(server.port)\r\n"
+                    + "Content-Type: application/x-ndjson\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body)
+            let response = connection.readAll()
+            #expect(response.hasPrefix("HTTP/1.1 403"), "\(response.prefix(200))")
+            #expect(response.contains("the analyzer's own origin is http://127.0.0.1 or http://localhost"))
+        }
+    }
+
     @Test func onlyNDJSONAndJSONContentTypesAreAccepted() async throws {
         try await withServer(store: MemoryEventStore()) { server in
             for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain; charset=utf-8"] {
@@ -293,6 +307,21 @@ final class RawConnection: Sendable {
     func send(_ text: String) throws {
         let bytes = Array(text.utf8)
         guard Glibc.send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else { throw POSIXError(.EPIPE) }
+    }
+
+    /// Everything the server sends until it closes (or 10 s pass), as text.
+    func readAll() -> String {
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) > 0 else { continue }
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            response += buffer[0..<count]
+        }
+        return String(decoding: response, as: UTF8.self)
     }
 
     /// Whether the server closed the connection (a read returns end of file or a reset) within `limit`;

@@ -40,7 +40,7 @@ public struct AnalyzerServer: Sendable {
         }
         IngestRoutes<BasicRequestContext>(
             store: store, limits: configuration.limits, retryAfterSeconds: configuration.retryAfterSeconds,
-            bodyTimeout: configuration.bodyTimeout, budget: ingestBudget
+            bodyTimeout: configuration.bodyTimeout, budget: ingestBudget, tokenRequired: configuration.token != nil
         ).addRoutes(to: v1)
         return router
     }

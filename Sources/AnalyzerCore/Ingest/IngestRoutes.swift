@@ -35,6 +35,9 @@ public struct IngestRoutes<Context: RequestContext>: Sendable {
     public let bodyTimeout: Duration
     /// What all requests in progress may hold (``IngestLimits/maxInFlightBytes``).
     public let budget: IngestMemoryBudget
+    /// Whether a token guards the endpoint. Without one the analyzer listens on loopback only, so its
+    /// own origin is a loopback one: a page whose name was rebound to 127.0.0.1 is another site.
+    public let tokenRequired: Bool
 
     /// The media types a body may be declared as (parameters such as `charset` are ignored).
     public static var acceptedContentTypes: [String] {
@@ -44,8 +47,9 @@ public struct IngestRoutes<Context: RequestContext>: Sendable {
     /// Creates the routes; `budget` is shared by every request (by default one of `limits.maxInFlightBytes`).
     public init(
         store: any EventStore, limits: IngestLimits = IngestLimits(), retryAfterSeconds: Int = 5,
-        bodyTimeout: Duration = .seconds(60), budget: IngestMemoryBudget? = nil
+        bodyTimeout: Duration = .seconds(60), budget: IngestMemoryBudget? = nil, tokenRequired: Bool = false
     ) {
+        self.tokenRequired = tokenRequired
         self.store = store
         self.limits = limits
         self.retryAfterSeconds = retryAfterSeconds
@@ -61,7 +65,7 @@ public struct IngestRoutes<Context: RequestContext>: Sendable {
     /// Handles one batch.
     @Sendable func ingest(_ request: Request, context: Context) async throws -> Response {
         // A browser sends `Origin` on every cross-site POST; a shipper or curl sends none (or ours).
-        if let refusal = Self.originRefusal(request) { return try failure(refusal, context: context) }
+        if let refusal = Self.originRefusal(request, loopbackOnly: !tokenRequired) { return try failure(refusal, context: context) }
         if let refusal = Self.contentTypeRefusal(request.headers[.contentType]) { return try failure(refusal, context: context) }
         // Refuse a declared oversize body before reading a byte of it.
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limits.maxBodyBytes {
@@ -126,17 +130,31 @@ public struct IngestRoutes<Context: RequestContext>: Sendable {
         return try JSONResponse.make(IngestFailure(error: error.description), status: error.status, headers: headers)
     }
 
-    /// 403 when `Origin` names another site than the one the request was sent to (`Host`). `Origin: null`
-    /// (sandboxed frames, `file:` pages) is another site too.
-    static func originRefusal(_ request: Request) -> IngestError? {
+    /// 403 when `Origin` names another site than the one the request was sent to (`Host`), or, when
+    /// `loopbackOnly`, a name that is not loopback (DNS rebinding: a page on `evil.example` whose name
+    /// now points to 127.0.0.1 sends `Origin` and `Host` alike). `Origin: null` (sandboxed frames,
+    /// `file:` pages) is another site too.
+    static func originRefusal(_ request: Request, loopbackOnly: Bool) -> IngestError? {
         guard let origin = request.headers[.origin] else { return nil }
         let authority = (request.head.authority ?? "").lowercased()
         let expected = "http://\(authority)"
         let lowered = origin.lowercased()
-        for scheme in ["http://", "https://"] where lowered == scheme + authority && !authority.isEmpty {
-            return nil
+        let sameSite = !authority.isEmpty && ["http://", "https://"].contains { lowered == $0 + authority }
+        guard sameSite, !loopbackOnly || Self.isLoopbackAuthority(authority) else {
+            return .crossOrigin(origin: origin, expected: loopbackOnly ? "http://127.0.0.1 or http://localhost" : expected)
         }
-        return .crossOrigin(origin: origin, expected: expected)
+        return nil
+    }
+
+    /// Whether `host[:port]` (or `[v6]:port`) names this machine.
+    static func isLoopbackAuthority(_ authority: String) -> Bool {
+        var host = Substring(authority)
+        if host.hasPrefix("[") {
+            host = host.dropFirst().prefix { $0 != "]" }
+        } else if let colon = host.lastIndex(of: ":") {
+            host = host[..<colon]
+        }
+        return AnalyzerServerConfiguration.isLoopback(String(host))
     }
 
     /// 415 unless the body is declared as NDJSON or JSON: `text/plain` and form types are what a web
