@@ -224,7 +224,7 @@ extension CLI {
     /// file, so that neither pipe can fill up while the other is read).
     static func capture(_ arguments: [String]) throws -> Run {
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("analyzer-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)

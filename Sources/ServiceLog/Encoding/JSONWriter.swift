@@ -124,7 +124,7 @@ public enum JSONWriter {
             return 0
         }
         let (repaired, replacements) = UTF8Validation.repair(bytes)
-        repaired.withUnsafeBytes { writeValidUTF8($0, limit: limit, into: &out) }
+        _ = repaired.withUnsafeBytes { writeValidUTF8($0, limit: limit, into: &out) }
         return replacements
     }
 
