@@ -1,5 +1,5 @@
 # The two commands of the README's quickstart, plus the pieces they are made of.
-.PHONY: demo test browser-test setup build benchmarks journald
+.PHONY: demo test browser-test fuzz setup build benchmarks journald
 
 ## demo: the whole story on this machine: analyzer, 12 shop services, a logshipper per service, load,
 ## a memory leak in pricing exposed by a surge from recommendations, and the analyzer's diagnosis.
@@ -17,7 +17,13 @@ test: setup journald
 	# One test at a time: many suites start real processes, threads that block (libcurl, fsync, journald)
 	# and servers; run together on 2 cores they starve each other's HTTP deadlines. Serial takes ~2.5 min.
 	swift test --skip-build --no-parallel
+	$(MAKE) fuzz
 	$(MAKE) browser-test
+
+## fuzz: the libFuzzer targets in Fuzz/ (a release build with -sanitize=fuzzer, ~2 min the first time),
+## each for FUZZ_SECONDS (default 60). A finding fails the target with the input saved in Fuzz/crash-*.
+fuzz:
+	Fuzz/run.sh $(or $(FUZZ_SECONDS),60)
 
 ## browser-test: the dashboard in headless Chromium against the built analyzer (needs `swift build`).
 browser-test:

@@ -42,23 +42,32 @@ struct Incidents: AsyncParsableCommand {
     @Option(help: "Only events before this time.")
     var until: TimeBound?
 
+    @Option(help: "The most events analysed (memory: ~0.6 KB each); a window holding more starts at its newest this many. Windows span at most 31 days.")
+    var maxEvents = AnalysisWindow.Limits().maxEvents
 
+    func validate() throws {
+        guard maxEvents >= 1 else { throw ValidationError("--max-events must be at least 1") }
+    }
 
     func run() async throws {
         let eventStore = try options.openStore()
-        let events = try await eventStore.events(matching: EventQuery(from: since?.timestamp, until: until?.timestamp, eventTypes: Observations.eventTypes))
+        let window = try await options.window(in: eventStore, since: since, until: until, maxEvents: maxEvents)
+        var events: [Event] = []
+        if let window {
+            events = try await eventStore.events(matching: EventQuery(from: window.from, until: window.until, eventTypes: Observations.eventTypes))
+        }
         let observations = Observations(events: events)
         var incidents = IncidentAnalyzer().incidents(in: observations)
         if !events.isEmpty {
             // The same incident keeps the ID it got when first detected (here or by `analyzer serve`).
             var tracker = IncidentTracker(incidents: (try? await eventStore.trackedIncidents(limit: 1_000)) ?? [])
-            let changes = tracker.update(with: incidents, analysedFrom: observations.first, analysedUntil: observations.last + 1)
+            let changes = tracker.update(with: incidents, analysedFrom: observations.first, analysedUntil: observations.last.addingSaturated(1))
             incidents = changes.found
             let changed = Set(changes.opened + changes.updated + changes.resolved)
             try? await eventStore.saveTrackedIncidents(tracker.incidents.filter { changed.contains($0.id) })
             // Kept for `diagnose`, which then answers without analysing again (an optimisation: never fatal).
             try? await eventStore.save(StoredAnalysis(
-                from: observations.first, until: observations.last + 1, observations: observations, incidents: incidents))
+                from: observations.first, until: observations.last.addingSaturated(1), observations: observations, incidents: incidents))
         }
         if options.json {
             print(try jsonText(incidents))

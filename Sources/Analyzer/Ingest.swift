@@ -157,7 +157,8 @@ struct IngestSummary {
     mutating func record(_ batch: NDJSONBatch, maxReported: Int) {
         invalid += batch.invalidLines.count
         for line in batch.invalidLines where firstInvalid.count < maxReported {
-            firstInvalid.append("\(name):\(line.lineNumber): \(line.reason)")
+            // A reason quotes the line's values: escaped, so that none can drive the terminal.
+            firstInvalid.append(TerminalText.escaped("\(name):\(line.lineNumber): \(line.reason)"))
         }
     }
 
@@ -176,7 +177,7 @@ struct IngestSummary {
 
     /// `NAME: N lines: I inserted, D duplicates, V invalid`, then the listed invalid lines.
     func report(maxReported: Int) -> String {
-        var text = "\(name): \(lines) lines: \(inserted) inserted, \(duplicates) duplicates, \(invalid) invalid"
+        var text = "\(TerminalText.escaped(name)): \(lines) lines: \(inserted) inserted, \(duplicates) duplicates, \(invalid) invalid"
         if readError != nil { text += " (read stopped early)" }
         if failedFiles > 0 { text += ", files not read to the end: \(failedFiles)" }
         for line in firstInvalid { text += "\n  " + line }

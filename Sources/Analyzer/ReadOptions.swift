@@ -31,6 +31,18 @@ struct ReadOptions: ParsableArguments {
         return try SQLiteEventStore(path: store)
     }
 
+    /// The bounded window of `--since`/`--until` (``AnalysisWindow``: at most 31 days and `maxEvents`
+    /// events, ending at the newest event not ahead of this machine's clock); what the bounds left out
+    /// is said on standard error. `nil` when the store is empty.
+    func window(in eventStore: SQLiteEventStore, since: TimeBound?, until: TimeBound?, maxEvents: Int) async throws -> AnalysisWindow? {
+        let window = try await AnalysisWindow.resolve(
+            in: eventStore, from: since?.timestamp, until: until?.timestamp, limits: AnalysisWindow.Limits(maxEvents: maxEvents))
+        for note in window?.notes ?? [] {
+            FileHandle.standardError.write(Data("note: \(note) (--since, --until and --max-events choose the window)\n".utf8))
+        }
+        return window
+    }
+
     /// The request with this correlation or trace ID, or a validation error naming the store.
     func trace(_ id: String, in eventStore: SQLiteEventStore) async throws -> RequestTrace {
         guard let trace = try await Correlator(store: eventStore).trace(id: id) else {

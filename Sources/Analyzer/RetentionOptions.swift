@@ -27,7 +27,8 @@ struct StoreSize: ExpressibleByArgument, CustomStringConvertible {
         let upper = argument.uppercased()
         let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
         let (number, factor) = units.first { upper.hasSuffix($0.0) }.map { (String(upper.dropLast($0.0.count)), $0.1) } ?? (upper, 1)
-        guard let value = Double(number), value >= 0 else { return nil }
+        // At most 2^62 bytes, so the conversion cannot trap.
+        guard let value = Double(number), value >= 0, value * Double(factor) <= 0x1p62 else { return nil }
         bytes = value == 0 ? nil : Int(value * Double(factor))
     }
 }
@@ -45,7 +46,9 @@ struct RetentionOptions: ParsableArguments {
     var retentionInterval = 10.0
 
     func validate() throws {
-        guard retentionInterval > 0 else { throw ValidationError("--retention-interval must be more than 0 minutes") }
+        guard retentionInterval > 0, retentionInterval <= 10_080 else {
+            throw ValidationError("--retention-interval must be more than 0 and at most 10080 minutes (a week), not \(retentionInterval)")
+        }
     }
 
     /// The policy, or `nil` when both limits are off.

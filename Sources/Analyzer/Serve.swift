@@ -12,15 +12,24 @@ struct Serve: AsyncParsableCommand {
         abstract: "Receive canonical events over HTTP, store them, and serve the dashboard.",
         discussion: """
             Listens for batches of canonical events (docs/event-format.md): POST /v1/events with one JSON \
-            object per line, optionally gzip-compressed (Content-Encoding: gzip). Valid lines are stored, \
-            invalid ones are counted and described; the response is sent only once the batch is stored:
+            object per line (Content-Type: application/x-ndjson), optionally gzip-compressed \
+            (Content-Encoding: gzip). Valid lines are stored, invalid ones are counted and every one is named; \
+            the response is sent only once the batch is stored:
 
-              200 {"accepted":N,"duplicates":D,"invalid":I,"errors":["line 3: ..."]}
+              200 {"accepted":N,"duplicates":D,"invalid":I,"invalid_lines":"3,7-9","errors":["line 3: ..."]}
               400 every line invalid (same shape), or corrupt gzip
               401 missing or wrong bearer token (when --token is set)
-              413 body over --max-body-bytes, or inflating past --max-decompressed-bytes
-              415 Content-Encoding other than gzip
-              503 the store failed; nothing was stored, retry after Retry-After seconds
+              403 an Origin header of another site (a web page posting events)
+              408 the body took longer than --body-timeout to arrive
+              413 body over --max-body-bytes, inflating past --max-decompressed-bytes, or over 100000 lines
+              415 Content-Type other than NDJSON or JSON, or Content-Encoding other than gzip
+              503 the store failed, or requests in progress hold --max-in-flight-bytes; nothing was \
+            stored, retry after Retry-After seconds
+
+            Lines are checked against the format's limits (docs/event-format.md: sizes of names, ranges of \
+            durations, status codes, gauges, timestamps no more than 24 h ahead of this clock); a line \
+            outside them is invalid with a reason, never stored cut. Connections idle for --idle-timeout \
+            are closed; at most --max-connections are served at once.
 
             Events already stored (same event_id) are counted as duplicates and stored once, so resending a \
             batch is safe. GET /healthz answers 'ok'.
@@ -68,17 +77,32 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Longer lines are rejected as invalid; the rest of the batch is stored.")
     var maxLineBytes = IngestLimits().maxLineBytes
 
+    @Option(help: "Decoded body bytes all requests in progress may hold together; beyond it, 503 + Retry-After.")
+    var maxInFlightBytes = IngestLimits().maxInFlightBytes
+
+    @Option(help: "Connections served at once (lowered to leave 64 file descriptors under `ulimit -n`).")
+    var maxConnections = AnalyzerServerConfiguration().maxConnections
+
+    @Option(help: "Seconds after which a connection that sends nothing is closed.")
+    var idleTimeout: Double = 30
+
+    @Option(help: "Seconds a request body may take to arrive.")
+    var bodyTimeout: Double = 60
+
     @OptionGroup(title: "Retention") var retention: RetentionOptions
 
-    @Option(help: "Event time the dashboard analyses for incidents, in minutes before the newest event.")
+    @Option(help: "Event time the dashboard analyses for incidents, in minutes before the newest event (at most 44640, 31 days).")
     var analysisWindow: Double = 60
+
+    @Option(help: "The most events one dashboard analysis reads; a window holding more starts at the newest this many.")
+    var maxAnalysisEvents = DashboardConfiguration().maxAnalysisEvents
 
     /// The dashboard's settings: the analysis window and the LLM from the environment.
     func dashboardConfiguration() -> DashboardConfiguration {
         let llm = Result { () throws(LLMConfigurationError) in
             try LLMConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
         }
-        return DashboardConfiguration(analysisWindow: .seconds(analysisWindow * 60), llm: llm)
+        return DashboardConfiguration(analysisWindow: .seconds(analysisWindow * 60), llm: llm, maxAnalysisEvents: maxAnalysisEvents)
     }
 
     /// The settings from flags and environment, validated (before the store is opened, so a refused
@@ -87,7 +111,10 @@ struct Serve: AsyncParsableCommand {
         let configuration = AnalyzerServerConfiguration(
             host: host, port: port, token: token ?? environmentToken,
             limits: IngestLimits(
-                maxBodyBytes: maxBodyBytes, maxDecompressedBytes: maxDecompressedBytes, maxLineBytes: maxLineBytes))
+                maxBodyBytes: maxBodyBytes, maxDecompressedBytes: maxDecompressedBytes, maxLineBytes: maxLineBytes,
+                maxInFlightBytes: maxInFlightBytes),
+            idleTimeout: try Self.seconds(idleTimeout, "--idle-timeout"), bodyTimeout: try Self.seconds(bodyTimeout, "--body-timeout"),
+            maxConnections: maxConnections)
         do {
             try configuration.validate()
         } catch {
@@ -101,9 +128,18 @@ struct Serve: AsyncParsableCommand {
         ProcessInfo.processInfo.environment["ANALYZER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// A timeout flag as a `Duration`: more than 0 and at most a day.
+    static func seconds(_ value: Double, _ flag: String) throws -> Duration {
+        guard value > 0, value <= 86_400 else { throw ValidationError("\(flag) must be more than 0 and at most 86400 seconds, not \(value)") }
+        return .milliseconds(Int64((value * 1000).rounded()))
+    }
+
     func validate() throws {
         _ = try serverConfiguration()
-        guard analysisWindow > 0 else { throw ValidationError("--analysis-window must be more than 0 minutes") }
+        guard analysisWindow > 0, analysisWindow <= 44_640 else {
+            throw ValidationError("--analysis-window must be more than 0 and at most 44640 minutes (31 days), not \(analysisWindow)")
+        }
+        guard maxAnalysisEvents >= 1000 else { throw ValidationError("--max-analysis-events must be at least 1000, not \(maxAnalysisEvents)") }
     }
 
     func run() async throws {

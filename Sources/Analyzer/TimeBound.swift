@@ -12,8 +12,9 @@ struct TimeBound: ExpressibleByArgument {
             return
         }
         guard let seconds = DurationArgument.seconds(argument) else { return nil }
-        timestamp = Timestamp(microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch - Int64(seconds * 1e6))
+        // Bounded by DurationArgument (100 years), so the conversion cannot trap.
+        timestamp = Timestamp.now().adding(microseconds: -Int64(seconds * 1e6))
     }
 
-    static var defaultValueDescription: String { "RFC 3339 time or duration ago, e.g. 15m" }
+    static var defaultValueDescription: String { "RFC 3339 time or duration ago (at most 100 years), e.g. 15m" }
 }

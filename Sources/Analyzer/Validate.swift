@@ -1,3 +1,4 @@
+import AnalyzerCore
 import ArgumentParser
 import Foundation
 import ServiceLog
@@ -47,7 +48,7 @@ struct Validate: ParsableCommand {
                             valid += 1
                         } catch {
                             invalid += 1
-                            if invalid <= maxReported { print("\(file):\(lineNumber): \(error)") }
+                            if invalid <= maxReported { print(TerminalText.escaped("\(file):\(lineNumber): \(error)")) }
                         }
                     }
                     start = end + 1

@@ -22,6 +22,7 @@ public struct APIRoutes<Context: RequestContext>: Sendable {
     let hub: DashboardEventHub
     let diagnoser: RequestDiagnoser
     let cache: DiagnosisCache
+    let maxEvents: Int
 
     /// Creates the routes over `store`, reading incidents from `monitor` and live events from `hub`.
     public init(store: any EventStore, monitor: IncidentMonitor, hub: DashboardEventHub, configuration: DashboardConfiguration) {
@@ -30,41 +31,53 @@ public struct APIRoutes<Context: RequestContext>: Sendable {
         self.hub = hub
         diagnoser = RequestDiagnoser(store: store, llm: configuration.llm)
         cache = DiagnosisCache(capacity: configuration.cachedDiagnoses)
+        maxEvents = configuration.maxAnalysisEvents
     }
 
-    /// Adds the routes to `router`.
+    /// Adds the routes to `router`. Parameters are read into bounded values first (``PathIdentifier``,
+    /// ``QueryFlag``, ``ServicesWindow``); one that cannot be read is a 400 with the reason.
     public func addRoutes(to router: some RouterMethods<Context>) {
         router.get("status") { _, _ in try DashboardJSON.response(await monitor.status()) }
         router.get("incidents") { _, _ in try DashboardJSON.response(await monitor.incidents()) }
         router.get("incidents/:id") { _, context in
-            let id = try context.parameters.require("id")
-            guard let incident = await monitor.incident(id: id) else { return Self.unknownIncident(id) }
-            return try DashboardJSON.response(incident)
+            try await Self.answering {
+                let id = try PathIdentifier.parse(context, "id")
+                guard let incident = await monitor.incident(id: id) else { return Self.unknownIncident(id) }
+                return try DashboardJSON.response(incident)
+            }
         }
         router.get("incidents/:id/timeline") { _, context in
-            let id = try context.parameters.require("id")
-            guard let incident = await monitor.incident(id: id) else { return Self.unknownIncident(id) }
-            return try DashboardJSON.response(try await IncidentTimeline.build(for: incident, store: store))
+            try await Self.answering {
+                let id = try PathIdentifier.parse(context, "id")
+                guard let incident = await monitor.incident(id: id) else { return Self.unknownIncident(id) }
+                return try DashboardJSON.response(try await IncidentTimeline.build(for: incident, store: store))
+            }
         }
         router.get("requests/:id") { request, context in
-            let id = try context.parameters.require("id")
-            let ai = Self.flag(request, "ai")
-            if ai, let cached = await cache.diagnosis(for: id) { return try DashboardJSON.response(cached) }
-            guard let diagnosis = try await diagnoser.diagnose(id: id, ai: ai) else { return Self.unknownRequest(id) }
-            if ai, diagnosis.source == .llm { await cache.store(diagnosis, for: id) }
-            return try DashboardJSON.response(diagnosis)
+            try await Self.answering {
+                let id = try PathIdentifier.parse(context, "id")
+                let ai = try QueryFlag.parse(request, "ai", default: false)
+                if ai, let cached = await cache.diagnosis(for: id) { return try DashboardJSON.response(cached) }
+                guard let diagnosis = try await diagnoser.diagnose(id: id, ai: ai) else { return Self.unknownRequest(id) }
+                if ai, diagnosis.source == .llm { await cache.store(diagnosis, for: id) }
+                return try DashboardJSON.response(diagnosis)
+            }
         }
         router.get("requests/:id/trace") { _, context in
-            let id = try context.parameters.require("id")
-            guard let trace = try await diagnoser.trace(id: id) else { return Self.unknownRequest(id) }
-            return try DashboardJSON.response(TraceReport(trace))
+            try await Self.answering {
+                let id = try PathIdentifier.parse(context, "id")
+                guard let trace = try await diagnoser.trace(id: id) else { return Self.unknownRequest(id) }
+                return try DashboardJSON.response(TraceReport(trace))
+            }
         }
         router.get("requests/:id/diagnosis/stream") { request, context in
-            let id = try context.parameters.require("id")
-            return diagnosisStream(id: id, ai: request.uri.queryParameters["ai"] != "false")
+            try await Self.answering {
+                let id = try PathIdentifier.parse(context, "id")
+                return diagnosisStream(id: id, ai: try QueryFlag.parse(request, "ai", default: true))
+            }
         }
         router.get("services") { request, _ in
-            try await services(request)
+            try await Self.answering { try await services(request) }
         }
         router.get("stream") { _, _ in
             let hello = DashboardEvent(name: "hello", value: await monitor.status())
@@ -74,26 +87,11 @@ public struct APIRoutes<Context: RequestContext>: Sendable {
 
     /// `analyzer services --json` for a window: `from`/`until`, or the last `window` seconds of data.
     func services(_ request: Request) async throws -> Response {
-        let query = request.uri.queryParameters
-        var from: Timestamp?
-        var until: Timestamp?
-        for (name, value) in [("from", query["from"]), ("until", query["until"])] {
-            guard let value else { continue }
-            guard let time = Timestamp(rfc3339: String(value)) else {
-                return DashboardJSON.error("'\(name)' must be an RFC 3339 time, e.g. 2026-11-24T10:00:00Z", status: .badRequest)
-            }
-            if name == "from" { from = time } else { until = time }
-        }
-        if from == nil {
-            let window = query["window"].map { Double(String($0)) } ?? 900
-            guard let window, window > 0 else {
-                return DashboardJSON.error("'window' must be a positive number of seconds", status: .badRequest)
-            }
-            if let newest = try await store.timeRange()?.upperBound {
-                let end = until ?? Timestamp(microsecondsSinceEpoch: newest.microsecondsSinceEpoch + 1)
-                from = Timestamp(microsecondsSinceEpoch: end.microsecondsSinceEpoch - Int64(window * 1e6))
-            }
-        }
+        let window = try ServicesWindow(request)
+        let newest = window.from == nil && window.until == nil ? try await store.timeRange()?.upperBound : nil
+        var (from, until) = window.bounds(newest: newest)
+        // At most the newest maxAnalysisEvents of the window: the graph is built in memory.
+        if let start = try await store.start(ofNewest: maxEvents, from: from, until: until), start > (from ?? start) { from = start }
         let events = try await store.events(matching: EventQuery(
             from: from, until: until, eventTypes: [.requestEnd, .serviceCall, .requestStart, .log, .error, .resource]))
         return try DashboardJSON.response(ServiceGraph.build(from: events))
@@ -133,9 +131,13 @@ public struct APIRoutes<Context: RequestContext>: Sendable {
         return ServerSentEvents.response(events: events)
     }
 
-    static func flag(_ request: Request, _ name: String) -> Bool {
-        guard let value = request.uri.queryParameters[Substring(name)] else { return false }
-        return ["", "1", "true", "yes"].contains(value.lowercased())
+    /// Runs a handler, answering a parameter it could not read with 400 and the reason.
+    static func answering(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as APIParameterError {
+            return error.response
+        }
     }
 
     static func unknownIncident(_ id: String) -> Response {

@@ -24,12 +24,19 @@ public struct DashboardConfiguration: Sendable {
     public var cachedDiagnoses: Int
     /// The LLM for AI hypotheses: `nil` when none is configured, or the reason it could not be read.
     public var llm: Result<LLMConfiguration?, LLMConfigurationError>
+    /// Events dated more than this after the machine's clock do not move the window's end (one event
+    /// stamped 9999-12-31 would otherwise move the analysis to that year). Default 5 minutes.
+    public var futureTolerance: Duration
+    /// The most events one analysis reads; a window holding more starts later, at the newest this
+    /// many (the run's `note` says so). Bounds the analysis's memory (~0.6 KB per event). Default 1,000,000.
+    public var maxAnalysisEvents: Int
 
     /// Creates a configuration; every argument has the documented default (no LLM).
     public init(
         analysisWindow: Duration = .seconds(3600), recentWindow: Duration = .seconds(300), ingestDebounce: Duration = .seconds(1),
         minimumRefreshInterval: Duration = .seconds(3), pollInterval: Duration = .seconds(30), openGrace: Duration = .seconds(120),
-        maximumIncidents: Int = 500, cachedDiagnoses: Int = 64, llm: Result<LLMConfiguration?, LLMConfigurationError> = .success(nil)
+        maximumIncidents: Int = 500, cachedDiagnoses: Int = 64, llm: Result<LLMConfiguration?, LLMConfigurationError> = .success(nil),
+        futureTolerance: Duration = .seconds(300), maxAnalysisEvents: Int = 1_000_000
     ) {
         self.analysisWindow = analysisWindow
         self.recentWindow = recentWindow
@@ -40,13 +47,12 @@ public struct DashboardConfiguration: Sendable {
         self.maximumIncidents = maximumIncidents
         self.cachedDiagnoses = cachedDiagnoses
         self.llm = llm
+        self.futureTolerance = futureTolerance
+        self.maxAnalysisEvents = maxAnalysisEvents
     }
 }
 
 extension Duration {
-    /// Whole microseconds, for arithmetic on event timestamps.
-    var microseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
-    }
+    /// Whole microseconds, for arithmetic on event timestamps (saturating: never traps).
+    var microseconds: Int64 { microsecondsSaturated }
 }

@@ -73,8 +73,8 @@ public struct DashboardServer: Sendable {
         var services: [any Service] = [monitor]
         if let retention { services.append(retention) }
         return Application(
-            router: makeRouter(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "analyzer"),
+            router: makeRouter(), server: .http1(configuration: .init(idleTimeout: .nanoseconds(configuration.idleTimeoutNanoseconds))),
+            configuration: configuration.applicationConfiguration(logger: ingest.logger),
             services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: ingest.logger)

@@ -166,17 +166,18 @@ public actor IncidentMonitor: Service {
                 await publishChanges(previous: [])
                 return
             }
-            let until = range.upperBound.microsecondsSinceEpoch + 1
+            let (newest, windowFrom, note) = try await window(range)
+            let until = newest.adding(microseconds: 1).microsecondsSinceEpoch
             // An open incident keeps its onset and the baseline before it in the window (up to 4 windows).
             let from = await loadTracker().analysisStart(
-                from: until - configuration.analysisWindow.microseconds, until: until, earliest: range.lowerBound.microsecondsSinceEpoch,
+                from: windowFrom, until: until, earliest: range.lowerBound.microsecondsSinceEpoch,
                 maximumMicros: 4 * configuration.analysisWindow.microseconds)
             let events = try await store.events(matching: EventQuery(
                 from: Timestamp(microsecondsSinceEpoch: from), until: Timestamp(microsecondsSinceEpoch: until),
                 eventTypes: Observations.eventTypes))
-            await progress(.analysingTraces, "analysing traces (\(events.count) events)")
+            await progress(.analysingTraces, "analysing traces (\(events.count) events)" + (note.map { "; \($0)" } ?? ""))
             let (found, observations, graph) = await Self.analyse(
-                events, analyzer: analyzer, recentFrom: until - configuration.recentWindow.microseconds)
+                events, analyzer: analyzer, recentFrom: newest.adding(microseconds: -configuration.recentWindow.microseconds).microsecondsSinceEpoch)
             metrics.recordGraph(graph)
             // Kept for request diagnoses (dashboard and CLI), which then need not analyse this window again.
             try? await (store as? any AnalysisStore)?.save(
@@ -190,11 +191,11 @@ public actor IncidentMonitor: Service {
             try? await (store as? any IncidentRecordStore)?.saveTrackedIncidents(tracker.incidents.filter { changed.contains($0.id) })
             let merged = Array(tracker.incidents.prefix(configuration.maximumIncidents))
             let open = merged.filter { $0.lifecycle?.state == .open }.count
-            let span = range.upperBound.microsecondsSinceEpoch - range.lowerBound.microsecondsSinceEpoch
+            let span = newest.microsecondsSinceEpoch - range.lowerBound.microsecondsSinceEpoch
             learning = span < analyzer.detector.warmUpMicros(forSpan: span)
             finish(
                 incidents: merged, open: open, count: count, from: Timestamp(microsecondsSinceEpoch: from).description,
-                until: range.upperBound.description, events: events.count, started: started)
+                until: newest.description, events: events.count, started: started, note: note)
             await progress(
                 .incidentsReady,
                 learning ? "learning the baseline (\(span / 1_000_000) s of data so far)"
@@ -217,8 +218,23 @@ public actor IncidentMonitor: Service {
         return tracker
     }
 
+    /// The window to analyse (``AnalysisWindow``): it ends at the newest event that is not ahead of
+    /// this machine's clock by more than ``DashboardConfiguration/futureTolerance`` (all of them, if
+    /// every event is), spans at most ``DashboardConfiguration/analysisWindow`` and holds at most
+    /// ``DashboardConfiguration/maxAnalysisEvents`` events. `note` says what was left out, if anything.
+    func window(_ range: ClosedRange<Timestamp>) async throws -> (newest: Timestamp, from: Int64, note: String?) {
+        let limits = AnalysisWindow.Limits(
+            maxSpan: configuration.analysisWindow, maxEvents: configuration.maxAnalysisEvents,
+            futureTolerance: configuration.futureTolerance, notesSpanCut: false)
+        guard let window = try await AnalysisWindow.resolve(in: store, limits: limits) else {
+            return (range.upperBound, range.lowerBound.microsecondsSinceEpoch, nil)
+        }
+        return (window.newest, window.from.microsecondsSinceEpoch, window.notes.isEmpty ? nil : window.notes.joined(separator: "; "))
+    }
+
     private func finish(
-        incidents: [Incident], open: Int, count: Int, from: String?, until: String?, events: Int, started: ContinuousClock.Instant
+        incidents: [Incident], open: Int, count: Int, from: String?, until: String?, events: Int, started: ContinuousClock.Instant,
+        note: String? = nil
     ) {
         let took = ContinuousClock.now - started
         known = incidents
@@ -226,7 +242,7 @@ public actor IncidentMonitor: Service {
         lastStoredCount = count
         lastRun = AnalysisRun(
             finishedAt: Timestamp.now().description, from: from, until: until, events: events,
-            tookMS: Double(took.microseconds) / 1000)
+            tookMS: Double(took.microseconds) / 1000, note: note)
         metrics.recordAnalysis(duration: took, storedEvents: count, incidents: incidents.count, open: open)
     }
 

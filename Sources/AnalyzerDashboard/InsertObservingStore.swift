@@ -48,6 +48,14 @@ public struct InsertObservingStore: EventStore {
     public func applyRetention(_ policy: RetentionPolicy) async throws -> Int {
         try await base.applyRetention(policy)
     }
+
+    public func newestTimestamp(notAfter limit: Timestamp) async throws -> Timestamp? {
+        try await base.newestTimestamp(notAfter: limit)
+    }
+
+    public func start(ofNewest count: Int, from: Timestamp?, until: Timestamp?) async throws -> Timestamp? {
+        try await base.start(ofNewest: count, from: from, until: until)
+    }
 }
 
 extension InsertObservingStore: AnalysisStore {

@@ -44,7 +44,9 @@ struct RunShipper: AsyncParsableCommand {
 
         var services: [any Service] = []
         if let listen = settings.metricsListen {
-            services.append(MetricsServer.application(host: listen.host, port: listen.port, registry: registry, pipeline: pipeline))
+            services.append(MetricsServer.application(
+                host: listen.host, port: listen.port, registry: registry, pipeline: pipeline,
+                deliveryFailureThreshold: settings.healthDeliveryFailure))
         }
         services.append(PipelineService(pipeline: pipeline, logger: logger))
         logger.notice(

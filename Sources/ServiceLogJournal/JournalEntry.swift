@@ -46,12 +46,16 @@ enum JournalField {
     static let cpuPercent: StaticString = "CPU_PERCENT="
     static let threads: StaticString = "THREADS="
     static let openFDs: StaticString = "OPEN_FDS="
+    static let droppedEvents: StaticString = "DROPPED_EVENTS="
+    static let lineTruncated: StaticString = "LINE_TRUNCATED="
+    static let fieldTruncated: StaticString = "FIELD_TRUNCATED="
 
     /// Every name above (for the validity test).
     static let all: [StaticString] = [
         message, priority, syslogIdentifier, timestamp, level, service, eventType, eventID, host, instance, source,
         correlationID, traceID, spanID, parentSpanID, traceFlags, method, endpoint, userID, statusCode, durationMS,
         success, targetService, error, attempt, errorType, stack, memoryMB, cpuPercent, threads, openFDs,
+        droppedEvents, lineTruncated, fieldTruncated,
     ]
 }
 

@@ -54,8 +54,10 @@ public struct JournalOutput: LogOutput {
     /// - Parameters:
     ///   - identifier: the `SYSLOG_IDENTIFIER`; `nil` (default) uses each event's `service`.
     ///   - maxFieldBytes: cap for each exported field except `MESSAGE` (default 4096).
-    ///   - decodingLimits: limits for parsing lines (default: 1 MiB lines, like the encoder's maximum).
-    public init(identifier: String? = nil, maxFieldBytes: Int = 4096, decodingLimits: DecodingLimits = DecodingLimits()) {
+    ///   - decodingLimits: limits for parsing lines (default: 1 MiB lines, like the encoder's maximum, and
+    ///     no value-range checks: these are the process's own lines, exported as written; the consumer
+    ///     that reads them back checks them).
+    public init(identifier: String? = nil, maxFieldBytes: Int = 4096, decodingLimits: DecodingLimits = DecodingLimits(fields: nil)) {
         self.identifier = identifier
         self.maxFieldBytes = maxFieldBytes
         self.decodingLimits = decodingLimits
@@ -192,6 +194,12 @@ public struct JournalOutput: LogOutput {
             entry.append(JournalField.openFDs, int: sample.openFDs)
         case .log:
             break
+        }
+        // The markers, so that `journalctl DROPPED_EVENTS=…` or `LINE_TRUNCATED=true` find them.
+        entry.append(JournalField.droppedEvents, int: event.droppedEvents)
+        if event.lineTruncated { entry.append(JournalField.lineTruncated, ascii: "true") }
+        if !event.truncatedFields.isEmpty {
+            entry.append(JournalField.fieldTruncated, string: event.truncatedFields.joined(separator: ","))
         }
     }
 

@@ -53,10 +53,15 @@ struct FileIdentity: Hashable, Sendable {
 
     /// FNV-1a of the first `length` bytes of `fd`; `nil` when the file is shorter or unreadable.
     static func hashPrefix(fd: Int32, length: Int) -> UInt64? {
+        hashRange(fd: fd, offset: 0, length: length)
+    }
+
+    /// FNV-1a of the `length` bytes of `fd` at `offset`; `nil` when the file is shorter or unreadable.
+    static func hashRange(fd: Int32, offset: UInt64, length: Int) -> UInt64? {
         let bytes = [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
             count = 0
             while count < length {
-                let n = pread(fd, buffer.baseAddress! + count, length - count, off_t(count))
+                let n = pread(fd, buffer.baseAddress! + count, length - count, off_t(offset) + off_t(count))
                 if n < 0, errno == EINTR { continue }
                 if n <= 0 { break }
                 count += n

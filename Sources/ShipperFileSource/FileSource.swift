@@ -41,7 +41,8 @@ public final class FileSource: RecordSource {
         self.configuration = configuration
         matcher = GlobMatcher(include: configuration.include, exclude: configuration.exclude)
         watcher = DirectoryWatcher(enabled: configuration.useInotify)
-        buffer = .allocate(capacity: configuration.readChunkBytes)
+        // A chunk plus the bytes before the offset that every read checks again (see TailedFile).
+        buffer = .allocate(capacity: configuration.readChunkBytes + max(1, configuration.fingerprintBytes))
         rescanDue = clock.now
         if let reason = watcher.errorText {
             notices.append(
@@ -175,8 +176,10 @@ public final class FileSource: RecordSource {
             existing.detachedSince = nil
             return nil
         }
-        let file = TailedFile(fd: fd, key: key, path: path, maxLineBytes: configuration.maxLineBytes, now: now)
+        let file = TailedFile(
+            fd: fd, key: key, path: path, maxLineBytes: configuration.maxLineBytes, tailBytes: configuration.fingerprintBytes, now: now)
         file.lastSize = UInt64(status.st_size)
+        file.lastModification = status.st_mtim
         establishIdentity(of: file, initial: initial)
         files.append(file)
         filesByKey[key] = file
@@ -262,8 +265,10 @@ public final class FileSource: RecordSource {
                     continue
                 }
                 unmatched[key] = nil
-                let file = TailedFile(fd: fd, key: key, path: path, maxLineBytes: configuration.maxLineBytes, now: now)
+                let file = TailedFile(
+            fd: fd, key: key, path: path, maxLineBytes: configuration.maxLineBytes, tailBytes: configuration.fingerprintBytes, now: now)
                 file.lastSize = UInt64(status.st_size)
+                file.lastModification = status.st_mtim
                 file.begin(match.identity, at: match.offset)
                 file.detachedSince = now  // not under an include pattern: read to the end, then close
                 files.insert(file, at: 0)  // before its successor
@@ -322,11 +327,18 @@ public final class FileSource: RecordSource {
             if size > file.lastSize { file.lastGrowth = now }
             let previous = file.lastSize
             file.lastSize = size
+            let modified = status.st_mtim.tv_sec != file.lastModification.tv_sec || status.st_mtim.tv_nsec != file.lastModification.tv_nsec
+            file.lastModification = status.st_mtim
             guard let identity = file.identity else {
                 if size > 0 { establishIdentity(of: file, initial: false) }
                 continue
             }
-            if size < file.readOffset || (size != previous && !identity.matches(fd: file.fd, key: file.key)) {
+            // Rewritten in place: shorter than what was read, other first bytes, or other bytes just
+            // before the offset (same header, grown past the offset: a size test alone misses it; so
+            // does one of the size when the new content is exactly as long).
+            if size < file.readOffset
+                || ((size != previous || modified) && (!identity.matches(fd: file.fd, key: file.key) || !file.tailMatches()))
+            {
                 truncated(file, size: size)
             }
         }
@@ -337,7 +349,7 @@ public final class FileSource: RecordSource {
         counters.truncationsDetected += 1
         notices.append(
             SourceNotice(
-                .info, "\(file.path) was truncated in place (copytruncate?) at \(file.readOffset) bytes, now \(size); reading it again from the start as a new stream",
+                .info, "\(file.path) was truncated or rewritten in place (copytruncate?) at \(file.readOffset) bytes, now \(size); reading it again from the start as a new stream",
                 details: ["path": file.path, "offset": String(file.readOffset), "size": String(size)]))
         file.endStream()
         if size > 0 { establishIdentity(of: file, initial: false) }
@@ -354,9 +366,16 @@ public final class FileSource: RecordSource {
             for step in 0..<files.count where records.count < limit {
                 let file = files[(nextTurn + step) % files.count]
                 if !file.hasReadyRecords && file.isOpen && file.identity != nil && file.readOffset < file.lastSize {
-                    let count = file.readChunk(into: buffer)
-                    if count < 0 { readFailed(file, errno: Int32(-count)) }
-                    if count != 0 { progress = true }
+                    switch file.readChunk(into: buffer) {
+                    case .read(let count):
+                        if count != 0 { progress = true }
+                    case .rewritten:
+                        var status = stat()
+                        truncated(file, size: fstat(file.fd, &status) == 0 ? UInt64(status.st_size) : 0)
+                        progress = true
+                    case .failed(let code):
+                        readFailed(file, errno: code)
+                    }
                 }
                 if file.takeReady(limit: limit - records.count, into: &records) > 0 { progress = true }
             }

@@ -18,6 +18,14 @@ final class TailedFile {
     private(set) var splitter: LineSplitter
     /// Size at the last `fstat`.
     var lastSize: UInt64 = 0
+    /// Modification time at the last `fstat`: a rewrite to the same size changes only this.
+    var lastModification = timespec()
+    /// The bytes just before ``readOffset`` as they were read: up to ``tailBytes`` of them and their
+    /// FNV-1a. A file rewritten in place with the same first bytes and grown past the old offset keeps
+    /// its fingerprint and its size test; these bytes are what no longer match (`nil`: nothing read yet).
+    private(set) var tail: (length: Int, hash: UInt64)?
+    /// How many bytes before the offset are checked (the fingerprint's size).
+    let tailBytes: Int
     /// Last time the file was seen growing (or was opened).
     var lastGrowth: ContinuousClock.Instant
     /// When the file stopped being reachable through an include pattern (renamed away or deleted).
@@ -28,12 +36,13 @@ final class TailedFile {
     private var streamID = StreamID("")
     private var enrichment = Enrichment()
 
-    init(fd: Int32, key: FileKey, path: String, maxLineBytes: Int, now: ContinuousClock.Instant) {
+    init(fd: Int32, key: FileKey, path: String, maxLineBytes: Int, tailBytes: Int = 256, now: ContinuousClock.Instant) {
         self.fd = fd
         self.key = key
         self.path = path
         self.splitter = LineSplitter(maxLineBytes: maxLineBytes, startingAt: 0)
         self.lastGrowth = now
+        self.tailBytes = max(1, tailBytes)
         rename(to: path)
     }
 
@@ -57,30 +66,64 @@ final class TailedFile {
         self.identity = identity
         streamID = identity.streamID
         splitter.reset(to: offset)
+        // Resuming mid-file: remember what precedes the offset now, to notice a rewrite from here on.
+        let length = Int(min(UInt64(tailBytes), offset))
+        tail = length > 0 ? FileIdentity.hashRange(fd: fd, offset: offset - UInt64(length), length: length).map { (length, $0) } : nil
     }
 
     /// Ends the current stream (the file was truncated); its partial line becomes a record.
     func endStream() {
         flushPartialLine()
         identity = nil
+        tail = nil
         splitter.reset(to: 0)
     }
 
-    /// Reads one chunk at ``readOffset`` into `buffer`, queueing the lines it completes.
-    /// Returns the byte count, 0 at the end of the file, or -errno.
-    func readChunk(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        guard isOpen, identity != nil else { return 0 }
+    /// What ``readChunk(into:)`` found.
+    enum ChunkResult: Equatable {
+        /// This many new bytes were read and split into lines (0: at the end of the file).
+        case read(Int)
+        /// The bytes before the offset changed: the file was rewritten in place; nothing was read.
+        case rewritten
+        /// `pread` failed with this errno.
+        case failed(Int32)
+    }
+
+    /// Reads one chunk at ``readOffset`` into `buffer`, queueing the lines it completes. The same
+    /// `pread` re-reads the bytes just before the offset and checks them against ``tail``, so a file
+    /// rewritten between two reads is never continued at an offset that belongs to its old content.
+    /// `buffer` holds a chunk plus ``tailBytes``; a chunk is `buffer.count - tailBytes` new bytes.
+    func readChunk(into buffer: UnsafeMutableBufferPointer<UInt8>) -> ChunkResult {
+        guard isOpen, identity != nil else { return .read(0) }
+        let back = tail?.length ?? 0
+        let wanted = back + max(1, buffer.count - tailBytes)
+        precondition(wanted <= buffer.count, "the read buffer must hold a chunk plus the tail bytes")
         var count: Int
         repeat {
-            count = pread(fd, buffer.baseAddress!, buffer.count, off_t(readOffset))
+            count = pread(fd, buffer.baseAddress!, wanted, off_t(readOffset) - off_t(back))
         } while count < 0 && errno == EINTR
-        if count < 0 { return -Int(errno) }
-        guard count > 0 else { return 0 }
-        splitter.feed(UnsafeBufferPointer(start: buffer.baseAddress!, count: count)) { line in
+        if count < 0 { return .failed(errno) }
+        if let tail {
+            guard count >= back, FileIdentity.fnv1a(UnsafeBufferPointer(start: buffer.baseAddress!, count: back)) == tail.hash else {
+                return .rewritten
+            }
+        }
+        let fresh = count - back
+        guard fresh > 0 else { return .read(0) }
+        splitter.feed(UnsafeBufferPointer(start: buffer.baseAddress! + back, count: fresh)) { line in
             queue(line)
         }
+        // The new tail: the last bytes of what this pread returned, which end at the new offset.
+        let length = min(tailBytes, count)
+        tail = (length, FileIdentity.fnv1a(UnsafeBufferPointer(start: buffer.baseAddress! + count - length, count: length)))
         lastSize = max(lastSize, readOffset)
-        return count
+        return .read(fresh)
+    }
+
+    /// Whether the bytes before ``readOffset`` are still those read there (true when none were read).
+    func tailMatches() -> Bool {
+        guard let tail else { return true }
+        return FileIdentity.hashRange(fd: fd, offset: readOffset - UInt64(tail.length), length: tail.length) == tail.hash
     }
 
     /// Takes up to `limit` queued records, in file order.

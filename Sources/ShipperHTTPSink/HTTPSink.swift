@@ -228,7 +228,7 @@ public final class HTTPSink: BatchSink {
             throw HTTPSinkError("request timeout \(configuration.requestTimeout) must be positive; the default is 30 s")
         }
         guard configuration.maxResponseBytes >= 0 else {
-            throw HTTPSinkError("maxResponseBytes \(configuration.maxResponseBytes) must not be negative; the default is 65536")
+            throw HTTPSinkError("maxResponseBytes \(configuration.maxResponseBytes) must not be negative; the default is 2097152")
         }
         guard isValidHeaderValue(configuration.userAgent) else {
             throw HTTPSinkError("user agent \"\(configuration.userAgent)\" contains control characters; remove them")

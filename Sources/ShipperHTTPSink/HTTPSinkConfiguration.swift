@@ -30,7 +30,9 @@ public struct HTTPSinkConfiguration: Sendable, Hashable {
     /// The User-Agent header. Default: `defaultUserAgent`.
     public var userAgent: String
     /// How much of a response body is kept (for the acknowledgement and error reasons); the rest is read
-    /// and dropped so that the connection stays reusable. Default: 64 KiB.
+    /// and dropped so that the connection stays reusable. Default: 2 MiB, above the analyzer's largest
+    /// answer (every line of a 100,000-line batch named in `invalid_lines`, plus 100 reasons: < 1 MiB), so
+    /// that no invalid line goes unnamed because its number was cut off.
     public var maxResponseBytes: Int
 
     /// Creates a configuration; see each property for its meaning and default.
@@ -43,7 +45,7 @@ public struct HTTPSinkConfiguration: Sendable, Hashable {
         caFile: String? = nil,
         insecureSkipVerify: Bool = false,
         userAgent: String = HTTPSinkConfiguration.defaultUserAgent,
-        maxResponseBytes: Int = 64 * 1024
+        maxResponseBytes: Int = 2 << 20
     ) {
         self.endpoint = endpoint
         self.bearerToken = bearerToken

@@ -21,7 +21,7 @@ import Glibc
     @Test func plainBatchIsStoredAndAcknowledged() async throws {
         let store = MemoryEventStore()
         try await withServer(store: store) { server in
-            let response = try await server.post(lines: [line("a"), line("b"), line("c")])
+            let response = try await server.post(lines: [eventLine("a"), eventLine("b"), eventLine("c")])
             #expect(response.status == .ok)
             #expect(try response.result() == IngestResult(accepted: 3, duplicates: 0, invalid: 0, errors: []))
             #expect(response.header("Content-Type") == "application/json")
@@ -32,7 +32,7 @@ import Glibc
     @Test func gzipBodyIsInflated() async throws {
         let store = MemoryEventStore()
         try await withServer(store: store) { server in
-            let body = try Gzip.compress(Array((line("a") + "\n" + line("b") + "\n").utf8))
+            let body = try Gzip.compress(Array((eventLine("a") + "\n" + eventLine("b") + "\n").utf8))
             let response = try await server.post(body, headers: ["Content-Encoding": "gzip"])
             #expect(response.status == .ok)
             #expect(try response.result().accepted == 2)
@@ -44,7 +44,7 @@ import Glibc
         let store = MemoryEventStore()
         try await withServer(store: store) { server in
             // CRLF endings and a blank line are fine; lines 2 and 4 are not events.
-            let body = [line("a"), "not json", line("b"), #"{"level":"info"}"#, "", line("c")].joined(separator: "\r\n")
+            let body = [eventLine("a"), "not json", eventLine("b"), #"{"level":"info"}"#, "", eventLine("c")].joined(separator: "\r\n")
             let response = try await server.post(Array(body.utf8))
             #expect(response.status == .ok)
             let result = try response.result()
@@ -56,13 +56,18 @@ import Glibc
         #expect(await store.storedIDs == ["a", "b", "c"])
     }
 
-    @Test func onlyTheFirstTenReasonsAreListedButAllAreCounted() async throws {
+    @Test func everyInvalidLineIsNamedAndTheFirstHundredHaveTheirReason() async throws {
         try await withServer(store: MemoryEventStore()) { server in
-            let response = try await server.post(lines: [line("a")] + Array(repeating: "{}", count: 25))
+            // 150 invalid lines around valid ones: all are named in invalid_lines, the first 100 have a reason.
+            let lines = [eventLine("a")] + Array(repeating: "{}", count: 120) + [eventLine("b")] + Array(repeating: "{}", count: 30)
+            let response = try await server.post(lines: lines)
             let result = try response.result()
             #expect(response.status == .ok)
-            #expect(result.invalid == 25 && result.errors.count == 10)
-            #expect(result.errors.first?.hasPrefix("line 2: ") == true && result.errors.last?.hasPrefix("line 11: ") == true)
+            #expect(result.accepted == 2 && result.invalid == 150 && result.errors.count == 100)
+            #expect(result.invalidLines.description == "2-121,123-152")
+            #expect(result.invalidLines.count == 150)
+            #expect(result.errors.first?.hasPrefix("line 2: ") == true && result.errors.last?.hasPrefix("line 101: ") == true)
+            #expect(response.body.contains(#""invalid_lines":"2-121,123-152""#))
         }
     }
 
@@ -92,9 +97,9 @@ import Glibc
     @Test func redeliveredEventsAreCountedAsDuplicatesAndStoredOnce() async throws {
         let store = MemoryEventStore()
         try await withServer(store: store) { server in
-            let first = try await server.post(lines: [line("a"), line("b")])
+            let first = try await server.post(lines: [eventLine("a"), eventLine("b")])
             #expect(try first.result() == IngestResult(accepted: 2, duplicates: 0, invalid: 0, errors: []))
-            let second = try await server.post(lines: [line("b"), line("c"), line("a")])
+            let second = try await server.post(lines: [eventLine("b"), eventLine("c"), eventLine("a")])
             #expect(second.status == .ok)
             #expect(try second.result() == IngestResult(accepted: 1, duplicates: 2, invalid: 0, errors: []))
         }
@@ -104,7 +109,7 @@ import Glibc
     @Test func unknownFieldsAreKept() async throws {
         let store = MemoryEventStore()
         try await withServer(store: store) { server in
-            let text = String(line("a").dropLast()) + #","customer_tier":"gold","cart":{"items":[1,2]}}"#
+            let text = String(eventLine("a").dropLast()) + #","customer_tier":"gold","cart":{"items":[1,2]}}"#
             let response = try await server.post(lines: [text])
             #expect(try response.result().accepted == 1)
         }
@@ -121,9 +126,9 @@ import Glibc
         try await withServer(store: store, configuration: .init(port: 0, limits: limits)) { server in
             // A 1 MiB line arrives over many socket reads: only its first 64 KiB are ever buffered. The
             // 40 KiB line is valid and also spans reads.
-            let huge = line("huge", message: String(repeating: "x", count: 1 << 20))
-            let long = line("long", message: String(repeating: "y", count: 40 << 10))
-            let response = try await server.post(lines: [line("a"), huge, long, line("b")])
+            let huge = eventLine("huge", message: String(repeating: "x", count: 1 << 20))
+            let long = eventLine("long", message: String(repeating: "y", count: 40 << 10))
+            let response = try await server.post(lines: [eventLine("a"), huge, long, eventLine("b")])
             #expect(response.status == .ok)
             let result = try response.result()
             #expect(result.accepted == 3 && result.invalid == 1)
@@ -136,9 +141,9 @@ import Glibc
     @Test func invalidUTF8LineIsInvalidWithAReason() async throws {
         let store = MemoryEventStore()
         try await withServer(store: store) { server in
-            let prefix = Array(line("bad", message: "caf").utf8.dropLast(2))  // ...,"message":"caf
+            let prefix = Array(eventLine("bad", message: "caf").utf8.dropLast(2))  // ...,"message":"caf
             let broken = prefix + [0xFF, 0xFE] + Array(#""}"#.utf8)
-            let body = Array((line("a") + "\n").utf8) + broken + Array(("\n" + line("b")).utf8)
+            let body = Array((eventLine("a") + "\n").utf8) + broken + Array(("\n" + eventLine("b")).utf8)
             let response = try await server.post(body)
             #expect(response.status == .ok)
             let result = try response.result()
@@ -177,7 +182,7 @@ import Glibc
         // Incompressible text, so that the gzip body is over the limit too.
         var generator = SystemRandomNumberGenerator()
         let lines = (0..<300).map { index in
-            line("e\(index)", message: (0..<500).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }.joined())
+            eventLine("e\(index)", message: (0..<500).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }.joined())
         }
         let gzipped = try Gzip.compress(Array(lines.joined(separator: "\n").utf8))
         #expect(gzipped.count > 64 << 10)
@@ -190,7 +195,7 @@ import Glibc
             let streamed = try await server.post(gzipped, headers: ["Content-Encoding": "gzip"], chunked: true)
             #expect(streamed.status == .contentTooLarge)
             // The server is still fine afterwards.
-            #expect(try await server.post(lines: [line("ok")]).status == .ok)
+            #expect(try await server.post(lines: [eventLine("ok")]).status == .ok)
         }
         #expect(await store.storedIDs == ["ok"])
     }
@@ -198,11 +203,11 @@ import Glibc
     @Test func corruptOrTruncatedGzipIs400() async throws {
         let store = MemoryEventStore()
         try await withServer(store: store) { server in
-            let corrupt = try await server.post(Array(line("a").utf8), headers: ["Content-Encoding": "gzip"])
+            let corrupt = try await server.post(Array(eventLine("a").utf8), headers: ["Content-Encoding": "gzip"])
             #expect(corrupt.status == .badRequest)
             #expect(try corrupt.failure().error.hasPrefix("cannot decompress the request body: not valid gzip data"))
 
-            let whole = try Gzip.compress(Array(line("a").utf8))
+            let whole = try Gzip.compress(Array(eventLine("a").utf8))
             let truncated = try await server.post(Array(whole.dropLast(12)), headers: ["Content-Encoding": "gzip"])
             #expect(truncated.status == .badRequest)
             #expect(try truncated.failure().error.contains("ends in the middle"))
@@ -212,7 +217,7 @@ import Glibc
 
     @Test func unsupportedContentEncodingIs415() async throws {
         try await withServer(store: MemoryEventStore()) { server in
-            let response = try await server.post(Array(line("a").utf8), headers: ["Content-Encoding": "br"])
+            let response = try await server.post(Array(eventLine("a").utf8), headers: ["Content-Encoding": "br"])
             #expect(response.status == .unsupportedMediaType)
             #expect(try response.failure().error.contains("'br'"))
         }
@@ -220,7 +225,7 @@ import Glibc
 
     @Test func storeFailureIs503WithRetryAfterAndNothingAcknowledged() async throws {
         try await withServer(store: FailingEventStore(), configuration: .init(port: 0, retryAfterSeconds: 7)) { server in
-            let response = try await server.post(lines: [line("a"), "garbage"])
+            let response = try await server.post(lines: [eventLine("a"), "garbage"])
             #expect(response.status == .serviceUnavailable)
             #expect(response.header("Retry-After") == "7")
             #expect(try response.failure() == IngestFailure(error: "the event store is unavailable; retry later"))
@@ -233,15 +238,15 @@ import Glibc
     @Test func tokenIsRequiredWhenConfigured() async throws {
         let store = MemoryEventStore()
         try await withServer(store: store, configuration: .init(port: 0, token: "s3cret")) { server in
-            let missing = try await server.post(lines: [line("a")])
+            let missing = try await server.post(lines: [eventLine("a")])
             #expect(missing.status == .unauthorized)
             #expect(missing.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
             for wrong in ["Bearer s3cre", "Bearer s3cret2", "Bearer S3CRET", "Basic czNjcmV0", "s3cret", "Bearer "] {
-                #expect(try await server.post(lines: [line("a")], headers: ["Authorization": wrong]).status == .unauthorized, "\(wrong)")
+                #expect(try await server.post(lines: [eventLine("a")], headers: ["Authorization": wrong]).status == .unauthorized, "\(wrong)")
             }
-            let right = try await server.post(lines: [line("a")], headers: ["Authorization": "Bearer s3cret"])
+            let right = try await server.post(lines: [eventLine("a")], headers: ["Authorization": "Bearer s3cret"])
             #expect(right.status == .ok)
-            let lowercaseScheme = try await server.post(lines: [line("b")], headers: ["Authorization": "bearer s3cret"])
+            let lowercaseScheme = try await server.post(lines: [eventLine("b")], headers: ["Authorization": "bearer s3cret"])
             #expect(lowercaseScheme.status == .ok)
             // Health checks need no token.
             let health = try await server.get("/healthz")
@@ -283,11 +288,12 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteEventStore(path: directory.appendingPathComponent("events.sqlite").path)
         try await withServer(store: store) { server in
-            let body = try Gzip.compress(Array([line("a"), "bad", line("b")].joined(separator: "\n").utf8))
+            let body = try Gzip.compress(Array([eventLine("a"), "bad", eventLine("b")].joined(separator: "\n").utf8))
             let first = try await server.post(body, headers: ["Content-Encoding": "gzip"])
             #expect(first.status == .ok)
-            #expect(try first.result() == IngestResult(accepted: 2, duplicates: 0, invalid: 1, errors: [first.result().errors[0]]))
-            let again = try await server.post(lines: [line("b"), line("c")])
+            #expect(try first.result() == IngestResult(
+                accepted: 2, duplicates: 0, invalid: 1, invalidLines: LineRanges("2")!, errors: [first.result().errors[0]]))
+            let again = try await server.post(lines: [eventLine("b"), eventLine("c")])
             #expect(try again.result() == IngestResult(accepted: 1, duplicates: 1, invalid: 0, errors: []))
         }
         #expect(try await store.count() == 3)
@@ -296,7 +302,7 @@ import Glibc
     // MARK: Decoding independent of how the body is cut
 
     @Test func chunkBoundariesDoNotChangeTheResult() throws {
-        let text = [line("a"), "", "broken", line("b", message: String(repeating: "z", count: 300)), line("c")]
+        let text = [eventLine("a"), "", "broken", eventLine("b", message: String(repeating: "z", count: 300)), eventLine("c")]
             .joined(separator: "\r\n") + "\r\n"
         let bytes = Array(text.utf8)
         let limits = IngestLimits(maxLineBytes: 256)
@@ -318,153 +324,5 @@ import Glibc
                 #expect(batch.errors == whole.errors, "chunk size \(chunkSize), \(encoding ?? "plain")")
             }
         }
-    }
-}
-
-// MARK: - Fixtures
-
-/// One valid `log` event line with the given `event_id`.
-private func line(_ id: String, message: String = "hello") -> String {
-    #"{"timestamp":"2026-11-24T10:15:02.123456Z","level":"info","service":"checkout","event_type":"log","event_id":""#
-        + id + #"","message":""# + message + #""}"#
-}
-
-/// The process's peak resident memory so far (`ru_maxrss` is in KiB on Linux).
-private func peakResidentBytes() -> Int {
-    #if canImport(Glibc)
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return usage.ru_maxrss * 1024
-    #else
-    return 0
-    #endif
-}
-
-/// An `EventStore` in memory, deduplicating by ``StoredEventID`` like the real ones.
-private actor MemoryEventStore: EventStore {
-    private(set) var events: [Event] = []
-    private var ids: Set<String> = []
-    private(set) var insertCalls = 0
-
-    var storedIDs: [String] { events.map { StoredEventID.of($0) } }
-
-    func insert(_ batch: [Event]) async throws -> StoreReceipt {
-        insertCalls += 1
-        var receipt = StoreReceipt()
-        for event in batch {
-            if ids.insert(StoredEventID.of(event)).inserted {
-                events.append(event)
-                receipt.inserted += 1
-            } else {
-                receipt.duplicates += 1
-            }
-        }
-        return receipt
-    }
-
-    func events(correlationID: String) async throws -> [Event] { events.filter { $0.correlationID == correlationID } }
-    func events(traceID: TraceID) async throws -> [Event] { events.filter { $0.traceID == traceID } }
-    func events(matching query: EventQuery) async throws -> [Event] { events }
-    func timeRange() async throws -> ClosedRange<Timestamp>? {
-        guard let first = events.map(\.timestamp).min(), let last = events.map(\.timestamp).max() else { return nil }
-        return first...last
-    }
-    func count() async throws -> Int { events.count }
-    func applyRetention(_ policy: RetentionPolicy) async throws -> Int { 0 }
-}
-
-/// A store whose every write fails, as a full disk or a locked database would.
-private struct FailingEventStore: EventStore {
-    struct DiskFull: Error {}
-    func insert(_ events: [Event]) async throws -> StoreReceipt { throw DiskFull() }
-    func events(correlationID: String) async throws -> [Event] { [] }
-    func events(traceID: TraceID) async throws -> [Event] { [] }
-    func events(matching query: EventQuery) async throws -> [Event] { [] }
-    func timeRange() async throws -> ClosedRange<Timestamp>? { nil }
-    func count() async throws -> Int { 0 }
-    func applyRetention(_ policy: RetentionPolicy) async throws -> Int { 0 }
-}
-
-// MARK: - Running a server and talking to it
-
-/// A response, fully read.
-private struct TestResponse {
-    var status: HTTPResponse.Status
-    var headers: [(name: String, value: String)]
-    var body: String
-
-    /// The first value of a header, matched case-insensitively.
-    func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
-
-    func result() throws -> IngestResult { try JSONDecoder().decode(IngestResult.self, from: Data(body.utf8)) }
-    func failure() throws -> IngestFailure { try JSONDecoder().decode(IngestFailure.self, from: Data(body.utf8)) }
-}
-
-/// A running analyzer server on loopback.
-private struct TestServer {
-    let baseURL: String
-
-    func post(lines: [String], headers: [String: String] = [:]) async throws -> TestResponse {
-        try await post(Array(lines.joined(separator: "\n").utf8), headers: headers)
-    }
-
-    func post(_ body: [UInt8], headers: [String: String] = [:], chunked: Bool = false) async throws -> TestResponse {
-        var request = HTTPClientRequest(url: baseURL + "/v1/events")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-ndjson")
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if chunked {
-            // Unknown length: sent with Transfer-Encoding: chunked, in 16 KiB pieces.
-            let pieces = stride(from: 0, to: body.count, by: 16 << 10).map {
-                ByteBuffer(bytes: body[$0..<min($0 + (16 << 10), body.count)])
-            }
-            let stream = AsyncStream<ByteBuffer> { continuation in
-                for piece in pieces { continuation.yield(piece) }
-                continuation.finish()
-            }
-            request.body = .stream(stream, length: .unknown)
-        } else {
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        return try await send(request)
-    }
-
-    func get(_ path: String) async throws -> TestResponse {
-        try await send(HTTPClientRequest(url: baseURL + path))
-    }
-
-    private func send(_ request: HTTPClientRequest) async throws -> TestResponse {
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        return TestResponse(
-            status: HTTPResponse.Status(code: Int(response.status.code)), headers: response.headers.map { ($0.name, $0.value) },
-            body: String(buffer: body))
-    }
-}
-
-/// Runs an analyzer server on a free loopback port for the duration of `body`.
-private func withServer(
-    store: any EventStore, configuration: AnalyzerServerConfiguration = .init(port: 0),
-    _ body: (TestServer) async throws -> Void
-) async throws {
-    // Quiet: cancelling the server at the end of each test logs a CancellationError at `error`.
-    var logger = Logger(label: "analyzer-test")
-    logger.logLevel = .critical
-    let server = try AnalyzerServer(store: store, configuration: configuration, logger: logger)
-    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask {
-            // Finishing the stream on exit means a server that fails to start ends the wait below.
-            defer { portContinuation.finish() }
-            try await server.makeApplication { port in portContinuation.yield(port) }.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            try await group.next()
-            Issue.record("the server stopped before listening")
-            return
-        }
-        try await body(TestServer(baseURL: "http://127.0.0.1:\(port)"))
-        group.cancelAll()
     }
 }

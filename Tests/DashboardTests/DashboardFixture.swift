@@ -88,6 +88,7 @@ struct DashboardTestServer: Sendable {
             let body = events[start..<min(start + 4000, events.count)].map { $0.jsonLine() }.joined(separator: "\n") + "\n"
             var request = HTTPClientRequest(url: baseURL + "/v1/events")
             request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/x-ndjson")
             for (name, value) in headers { request.headers.add(name: name, value: value) }
             request.body = .bytes(ByteBuffer(string: body))
             let reply = try await send(request)

@@ -58,8 +58,8 @@ struct ProcessHarness {
         return process
     }
 
-    func startAnalyzer(port: Int) throws -> Process {
-        let process = try launch(Self.analyzerPath, ["serve", "--store", storePath, "--port", "\(port)"], log: "analyzer.log")
+    func startAnalyzer(port: Int, extra: [String] = []) throws -> Process {
+        let process = try launch(Self.analyzerPath, ["serve", "--store", storePath, "--port", "\(port)"] + extra, log: "analyzer.log")
         try Self.waitUntil("analyzer listening on \(port)") { Self.canConnect(port: port) }
         return process
     }

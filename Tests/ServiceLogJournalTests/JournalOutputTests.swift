@@ -113,7 +113,7 @@ struct JournalOutputJournaldTests {
         #expect(message.utf8.count > 200 * 1024)
         let event = try Event(jsonLine: message)
         #expect(event.message == big)
-        #expect(event.attributes["line_truncated"] == nil)
+        #expect(!event.lineTruncated && event.truncatedFields.isEmpty)
         #expect(entry["PRIORITY"] == "4")
         #expect(entry["EVENT_TYPE"] == "log")
     }

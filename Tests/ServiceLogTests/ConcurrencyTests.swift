@@ -68,7 +68,7 @@ final class GatedOutput: LogOutput {
         let configuration = ServiceLogConfiguration(service: "s")
         let writer = LineWriter(output: output, capacity: 4096, backPressure: .drop) { count, reason in
             Event(timestamp: .now(), level: .warning, service: "s", payload: .log, message: "lost \(count): \(reason)",
-                  attributes: ["dropped_events": .int(Int64(count))]).jsonLine()
+                  droppedEvents: count).jsonLine()
         }
         let logger = Logger(label: "t") { ServiceLogHandler(label: $0, configuration: configuration, writer: writer) }
         for index in 0..<2_000 { logger.info("event \(index)") }
@@ -79,7 +79,7 @@ final class GatedOutput: LogOutput {
         writer.flush()
         let events = try output.lines.map { try Event(jsonLine: $0) }
         let delivered = events.filter { $0.message?.hasPrefix("event ") == true }.count
-        let reported = events.compactMap { $0.attributes["dropped_events"]?.intValue }.reduce(0, +)
+        let reported = events.compactMap(\.droppedEvents).reduce(0, +)
         #expect(reported > 0)
         #expect(delivered + reported == 2_000)
         #expect(events.last?.message == "after")

@@ -79,6 +79,6 @@ import Testing
         #expect(configuration.requestTimeout == .seconds(30))
         #expect(configuration.insecureSkipVerify == false)
         #expect(configuration.userAgent.hasPrefix("logshipper/"))
-        #expect(configuration.maxResponseBytes == 64 * 1024)
+        #expect(configuration.maxResponseBytes == 2 << 20)
     }
 }

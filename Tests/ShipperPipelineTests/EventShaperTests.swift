@@ -34,6 +34,16 @@ struct EventShaperTests {
         #expect(shaped.line == Array(line.utf8))
     }
 
+    @Test func aCanonicalLineWithAValueOutOfRangeIsWrappedWithTheReasonNotPassedThrough() throws {
+        // The issue's crash: a producer writing nanoseconds into duration_ms. The shipper used to pass it on.
+        let line = #"{"timestamp":"2025-03-01T10:00:00Z","level":"info","service":"api","event_type":"service_call","event_id":"c-1","target_service":"db","method":"GET","endpoint":"/q","duration_ms":1e300,"status_code":200,"success":true}"#
+        let shaped = shape(line)
+        #expect(shaped.wrapped)
+        let event = try decode(shaped)
+        #expect(event.eventType == .log && event.message == line)
+        #expect(event.attributes["parse_error"]?.stringValue?.hasPrefix("field 'duration_ms': 1e+300 is outside 0...604800000") == true)
+    }
+
     @Test func canonicalRequestEventPassesThrough() throws {
         let line = #"{"timestamp":"2025-03-01T10:00:00Z","level":"info","service":"api","event_type":"request_end","event_id":"r-1","method":"GET","endpoint":"/x","status_code":200,"duration_ms":1.5,"success":true}"#
         let shaped = shape(line)
@@ -92,7 +102,7 @@ struct EventShaperTests {
         #expect(event.eventID?.hasPrefix("ls-") == true)
         #expect(event.attributes["log_origin"] == .string("/var/log/app.log"))
         #expect(event.attributes["parse_error"] == nil)
-        #expect(event.attributes["line_truncated"] == nil)
+        #expect(!event.lineTruncated)
     }
 
     @Test(arguments: [
@@ -146,7 +156,7 @@ struct EventShaperTests {
         #expect(shaped.wrapped == true)
         let event = try decode(shaped)
         #expect(event.message == text)
-        #expect(event.attributes["line_truncated"] == .bool(true))
+        #expect(event.lineTruncated)
         #expect(event.attributes["original_bytes"] == .int(70_000))
         #expect(event.attributes["parse_error"] == nil)
     }

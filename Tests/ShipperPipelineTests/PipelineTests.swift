@@ -246,6 +246,27 @@ struct PipelineTests {
         #expect(pipeline.metrics.statistics.eventsShipped == 1)
     }
 
+    @Test func everyLineNamedInInvalidLinesIsDeadLetteredWithAReason() throws {
+        let dir = TemporaryDirectory("pipeline-invalid-ranges")
+        defer { withExtendedLifetime(dir) {} }
+        // The issue's probe: 50 invalid lines, reasons for only the first 10 (an older analyzer's limit).
+        let feed = RecordFeed(numberedRecords(60))
+        let reasons = (1...10).map { "\"line \($0): too long\"" }.joined(separator: ",")
+        let sink = ScriptedSink { _, _ in
+            .acknowledged(status: 200, response: #"{"accepted":10,"duplicates":0,"invalid":50,"invalid_lines":"1-50","errors":[\#(reasons)]}"#)
+        }
+        let (pipeline, _) = try runPipeline(testConfiguration(dir.path, maxEvents: 60), feed: feed, sink: sink) {
+            deadLetters(dir.path).count >= 50 && pipeline_checkpointExists(dir.path)
+        }
+        let letters = deadLetters(dir.path)
+        #expect(letters.compactMap(deadLetteredMessage) == (0..<50).map { "line \($0)" })
+        #expect(letters.prefix(10).allSatisfy { ($0["reason"] as? String) == "receiver refused the line: too long" })
+        // Past the reasons the receiver gave, the shipper says what it knows (its own decoder accepts them).
+        #expect(letters.dropFirst(10).allSatisfy { ($0["reason"] as? String)?.hasPrefix("receiver refused the line: no reason given (the receiver described 10 of the batch's 50 invalid lines") == true })
+        #expect(pipeline.metrics.statistics.eventsDropped.isEmpty)
+        #expect(pipeline.metrics.statistics.eventsDeadLettered == ["http_200": 50])
+    }
+
     @Test func stopWithAnUnreachableReceiverKeepsTheSpoolAndARestartDeliversIt() throws {
         let dir = TemporaryDirectory("pipeline-restart")
         defer { withExtendedLifetime(dir) {} }

@@ -28,11 +28,11 @@ extension RequestTrace {
             for child in current.children.compactMap({ spans[$0] }) where child.kind == .client {
                 byTarget[child.targetService ?? child.service, default: []].append(child)
             }
-            guard let (target, calls) = byTarget.max(by: { a, b in
-                a.value.map { $0.duration(now: end) }.reduce(0, +) < b.value.map { $0.duration(now: end) }.reduce(0, +)
-            }) else { break }
-            let spent = calls.map { $0.duration(now: end) }.reduce(0, +)
-            guard spent * 5 >= total, spent > 0 else { break }
+            // Saturating sums: durations come from data.
+            func spentOn(_ calls: [Span]) -> Int64 { calls.reduce(Int64(0)) { $0.addingSaturated($1.duration(now: end)) } }
+            guard let (target, calls) = byTarget.max(by: { spentOn($0.value) < spentOn($1.value) }) else { break }
+            let spent = spentOn(calls)
+            guard Double(spent) * 5 >= Double(total), spent > 0 else { break }
             hops.append(TimeSpentHop(service: target, micros: spent, attempts: calls.count, errors: calls.compactMap(\.errorKind)))
             // Follow the callee's own span that took longest, if it wrote one.
             let served = calls.flatMap(\.children).compactMap { spans[$0] }.filter { $0.kind == .server }

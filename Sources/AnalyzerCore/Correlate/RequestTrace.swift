@@ -29,12 +29,12 @@ public struct RequestTrace: Sendable {
     /// The request's duration in microseconds: the entry span's, once it has finished (a callee that
     /// kept working after its caller gave up does not make the request longer), else the time covered.
     public var duration: Int64 {
-        if let root = roots.first.flatMap({ spans[$0] }), let rootEnd = root.end { return max(0, rootEnd - root.start) }
+        if let root = roots.first.flatMap({ spans[$0] }), let rootEnd = root.end { return max(0, rootEnd.subtractingSaturated(root.start)) }
         return timelineDuration
     }
 
     /// The time from the first span's start to the last span's end: the waterfall's axis.
-    public var timelineDuration: Int64 { max(0, end - start) }
+    public var timelineDuration: Int64 { max(0, end.subtractingSaturated(start)) }
 
     /// Spans in display order: depth first, children by start time, with their depth.
     public func flattened() -> [(span: Span, depth: Int)] {

@@ -62,7 +62,7 @@ public struct ServiceGraph: Sendable, Codable, Hashable {
         guard let first = events.map(\.timestamp).min(), let last = events.map(\.timestamp).max() else {
             return ServiceGraph(nodes: [], edges: [], windowSeconds: 0)
         }
-        let window = max(1, Double(last.microsecondsSinceEpoch - first.microsecondsSinceEpoch) / 1e6)
+        let window = max(1, Double(last.microsecondsSinceEpoch.subtractingSaturated(first.microsecondsSinceEpoch)) / 1e6)
         var served: [String: [RequestEnd]] = [:]
         var calls: [String: [ServiceCall]] = [:]
         var seen = Set<String>()
@@ -105,7 +105,7 @@ public enum Quantile {
     public static func of(_ values: [Double], _ q: Double) -> Double? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
-        let rank = Int((q * Double(sorted.count)).rounded(.up))
+        let rank = Int(saturating: (q * Double(sorted.count)).rounded(.up))
         return sorted[min(max(rank - 1, 0), sorted.count - 1)]
     }
 }

@@ -46,7 +46,7 @@ public struct Span: Sendable, Hashable, Identifiable {
     public var inFlight: Bool { end == nil }
 
     /// Duration in microseconds (up to `now` for spans in flight).
-    public func duration(now: Int64) -> Int64 { max(0, (end ?? now) - start) }
+    public func duration(now: Int64) -> Int64 { max(0, (end ?? now).subtractingSaturated(start)) }
 
     /// `GET /orders` style name.
     public var name: String { "\(method) \(endpoint)" }

@@ -31,7 +31,7 @@ public enum SpanTreeBuilder {
                 let key = serverKey(hex, service: event.service, &serverIDs, spans: spans) ?? newID("missing-server")
                 var span = spans[key] ?? Span(
                     id: key, kind: .server, service: event.service, method: end.method, endpoint: end.endpoint,
-                    start: ts - Int64(end.durationMS * 1000))
+                    start: ts.subtractingSaturated(Int64(microsecondsFromMilliseconds: end.durationMS)))
                 span.end = ts
                 span.statusCode = end.statusCode
                 span.success = end.success
@@ -43,7 +43,7 @@ public enum SpanTreeBuilder {
                 var span = Span(
                     id: key, parentID: event.parentSpanID?.description, kind: .client, service: event.service,
                     targetService: call.targetService, method: call.method, endpoint: call.endpoint,
-                    start: ts - Int64(call.durationMS * 1000), end: ts)
+                    start: ts.subtractingSaturated(Int64(microsecondsFromMilliseconds: call.durationMS)), end: ts)
                 span.statusCode = call.statusCode
                 span.success = call.success
                 span.errorKind = call.error
@@ -170,15 +170,16 @@ public enum SpanTreeBuilder {
             guard let child = spans[childID] else { continue }
             if span.kind == .client, child.kind == .server, let parentEnd = span.end {
                 let childDuration = child.duration(now: now)
-                let parentDuration = max(0, parentEnd - span.start)
-                let childEnd = child.start + childDuration
+                // Saturating: spans come from data (durations of any size), and shifts add up down a subtree.
+                let parentDuration = max(0, parentEnd.subtractingSaturated(span.start))
+                let childEnd = child.start.addingSaturated(childDuration)
                 // Starting before the call was made is impossible on one clock; so is finishing after the
                 // caller got its answer. A callee that starts late (it was queued) or runs on after the
                 // caller gave up (a timeout, a reset) is what happened, not skew.
                 let answered = (span.statusCode ?? 0) > 0 && span.errorKind == nil
                 if child.start < span.start || (answered && childEnd > parentEnd) {
-                    let target = span.start + max(0, (parentDuration - childDuration) / 2)
-                    shift(childID, by: target - child.start, &spans)
+                    let target = span.start.addingSaturated(max(0, parentDuration.subtractingSaturated(childDuration) / 2))
+                    shift(childID, by: target.subtractingSaturated(child.start), &spans)
                 }
             }
             correctSkew(childID, &spans, now: now)
@@ -187,9 +188,9 @@ public enum SpanTreeBuilder {
 
     private static func shift(_ id: String, by offset: Int64, _ spans: inout [String: Span]) {
         guard offset != 0, var span = spans[id] else { return }
-        span.start += offset
-        span.end = span.end.map { $0 + offset }
-        span.skewCorrection += offset
+        span.start = span.start.addingSaturated(offset)
+        span.end = span.end.map { $0.addingSaturated(offset) }
+        span.skewCorrection = span.skewCorrection.addingSaturated(offset)
         spans[id] = span
         for child in span.children { shift(child, by: offset, &spans) }
     }
@@ -208,13 +209,13 @@ public enum SpanTreeBuilder {
                 currentEnd = max(currentEnd, stop)
                 currentStart = open
             } else {
-                if let open = currentStart { covered += currentEnd - open }
+                if let open = currentStart { covered = covered.addingSaturated(currentEnd.subtractingSaturated(open)) }
                 currentStart = start
                 currentEnd = stop
             }
         }
-        if let open = currentStart { covered += currentEnd - open }
-        return max(0, end - span.start - covered)
+        if let open = currentStart { covered = covered.addingSaturated(currentEnd.subtractingSaturated(open)) }
+        return max(0, end.subtractingSaturated(span.start).subtractingSaturated(covered))
     }
 
     /// The critical path: from the span's end, the child that finished last, then the child that
@@ -224,7 +225,7 @@ public enum SpanTreeBuilder {
         spans[id]!.onCriticalPath = true
         var cursor = span.end ?? now
         let children = span.children.compactMap { spans[$0] }.sorted { ($0.end ?? now) > ($1.end ?? now) }
-        for child in children where (child.end ?? now) <= cursor + 1_000 {  // 1 ms tolerance for rounding
+        for child in children where (child.end ?? now) <= cursor.addingSaturated(1_000) {  // 1 ms tolerance for rounding
             markCriticalPath(child.id, &spans, now: now)
             cursor = child.start
         }

@@ -66,7 +66,7 @@ public struct BuiltinDiagnoser: Sendable {
             let share = Double(slowest.selfTime) / Double(trace.duration)
             if share >= 0.5 {
                 kind = .latency
-                summary = "\(service)'s own work took \(Format.ms(slowest.selfTime)) ms, \(Int(share * 100))% of the request."
+                summary = "\(service)'s own work took \(Format.ms(slowest.selfTime)) ms, \(Int(saturating: share * 100))% of the request."
                 confidence = 0.4
             }
         }

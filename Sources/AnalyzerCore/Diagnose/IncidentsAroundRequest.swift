@@ -11,6 +11,10 @@ public struct IncidentsAroundRequest: Sendable {
     public var before: Int64 = 15 * 60_000_000
     /// Event time analysed after it. Default 5 minutes.
     public var after: Int64 = 5 * 60_000_000
+    /// The longest part of the request itself that is analysed, back from its end. Default 1 hour: a
+    /// span stretched by an absurd `duration_ms` in the data must not widen the window to centuries
+    /// (the detector's buckets for such a span once needed 51 GB).
+    public var maxRequestSpan: Int64 = 3_600_000_000
     public var analyzer: IncidentAnalyzer
 
     public init(analyzer: IncidentAnalyzer = IncidentAnalyzer()) {
@@ -23,8 +27,9 @@ public struct IncidentsAroundRequest: Sendable {
         if let kept = try await analyses?.currentAnalysis(covering: trace.start, until: trace.end) {
             return (kept, true)
         }
-        let from = trace.start - before
-        let until = trace.end + after
+        let start = max(trace.start, trace.end.subtractingSaturated(maxRequestSpan))
+        let from = start.subtractingSaturated(before)
+        let until = trace.end.addingSaturated(after)
         let context = try await store.events(matching: EventQuery(
             from: Timestamp(microsecondsSinceEpoch: from), until: Timestamp(microsecondsSinceEpoch: until),
             eventTypes: Observations.eventTypes))

@@ -14,6 +14,8 @@ public struct AnalyzerServer: Sendable {
     public let configuration: AnalyzerServerConfiguration
     /// The server's own logger (startup, refused requests, store failures).
     public let logger: Logger
+    /// The decoded bytes all ingest requests in progress may hold (``IngestLimits/maxInFlightBytes``).
+    public let ingestBudget: IngestMemoryBudget
 
     /// Creates a server after validating `configuration` (so an unsafe server cannot be built).
     /// - Throws: ``AnalyzerServerConfigurationError``, e.g. a public address without a token.
@@ -25,6 +27,7 @@ public struct AnalyzerServer: Sendable {
         self.store = store
         self.configuration = configuration
         self.logger = logger
+        ingestBudget = IngestMemoryBudget(capacity: configuration.limits.maxInFlightBytes)
     }
 
     /// The routes, without a server: for tests that drive the router directly, or to mount elsewhere.
@@ -36,7 +39,8 @@ public struct AnalyzerServer: Sendable {
             v1.add(middleware: BearerTokenMiddleware(token: token))
         }
         IngestRoutes<BasicRequestContext>(
-            store: store, limits: configuration.limits, retryAfterSeconds: configuration.retryAfterSeconds
+            store: store, limits: configuration.limits, retryAfterSeconds: configuration.retryAfterSeconds,
+            bodyTimeout: configuration.bodyTimeout, budget: ingestBudget, tokenRequired: configuration.token != nil
         ).addRoutes(to: v1)
         return router
     }
@@ -49,8 +53,8 @@ public struct AnalyzerServer: Sendable {
     ) -> some ApplicationProtocol {
         let port = configuration.port
         return Application(
-            router: makeRouter(),
-            configuration: .init(address: .hostname(configuration.host, port: port), serverName: "analyzer"),
+            router: makeRouter(), server: .http1(configuration: .init(idleTimeout: .nanoseconds(configuration.idleTimeoutNanoseconds))),
+            configuration: configuration.applicationConfiguration(logger: logger),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }

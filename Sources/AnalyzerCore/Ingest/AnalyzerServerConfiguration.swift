@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Hummingbird
+import Logging
+
 /// Where `analyzer serve` listens and what it accepts.
 public struct AnalyzerServerConfiguration: Sendable, Hashable {
     /// Address to bind. Default `127.0.0.1`: only this machine can send events until you decide
@@ -9,19 +15,34 @@ public struct AnalyzerServerConfiguration: Sendable, Hashable {
     public var token: String?
     /// Body, line and nesting limits per request.
     public var limits: IngestLimits
-    /// Seconds a sender is asked to wait (`Retry-After`) after the store failed. Default 5.
+    /// Seconds a sender is asked to wait (`Retry-After`) after the store failed or when the server is
+    /// busy. Default 5.
     public var retryAfterSeconds: Int
+    /// A connection that sends nothing (no header, no body bytes) and waits for nothing for this long is
+    /// closed, between requests too. Default 30 s.
+    public var idleTimeout: Duration
+    /// The most time one ingest request body may take to arrive, however slowly it trickles (408).
+    /// Default 60 s.
+    public var bodyTimeout: Duration
+    /// Connections served at once; more wait in the listen backlog until one closes. Default 512,
+    /// lowered at start to leave 64 file descriptors free under the process's limit (`ulimit -n`), so
+    /// that many idle connections can never starve the store of descriptors.
+    public var maxConnections: Int
 
     /// Creates a configuration; every argument has the documented default.
     public init(
         host: String = "127.0.0.1", port: Int = 4180, token: String? = nil, limits: IngestLimits = IngestLimits(),
-        retryAfterSeconds: Int = 5
+        retryAfterSeconds: Int = 5, idleTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(60),
+        maxConnections: Int = 512
     ) {
         self.host = host
         self.port = port
         self.token = token
         self.limits = limits
         self.retryAfterSeconds = retryAfterSeconds
+        self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
+        self.maxConnections = maxConnections
     }
 
     /// Refuses unsafe or meaningless settings: anything but a loopback address without a token (anyone
@@ -32,10 +53,40 @@ public struct AnalyzerServerConfiguration: Sendable, Hashable {
         guard (0...65535).contains(port) else { throw .invalid("port \(port) is not between 0 and 65535") }
         for (name, value) in [
             ("max body bytes", limits.maxBodyBytes), ("max decompressed bytes", limits.maxDecompressedBytes),
-            ("max line bytes", limits.maxLineBytes), ("max depth", limits.maxDepth),
+            ("max line bytes", limits.maxLineBytes), ("max depth", limits.maxDepth), ("max lines", limits.maxLines),
+            ("max connections", maxConnections),
         ] where value < 1 {
             throw .invalid("\(name) must be at least 1, not \(value)")
         }
+        let largest = max(limits.maxBodyBytes, limits.maxDecompressedBytes)
+        guard limits.maxInFlightBytes >= largest else {
+            throw .invalid(
+                "max in-flight bytes (\(limits.maxInFlightBytes)) must be at least the largest body it may have to hold "
+                    + "(\(largest), from the body and decompressed limits), or such a body would be refused forever")
+        }
+        guard idleTimeout > .zero, bodyTimeout > .zero else { throw .invalid("the idle and body timeouts must be more than 0") }
+    }
+
+    /// ``maxConnections``, lowered so that 64 file descriptors stay free under `RLIMIT_NOFILE`.
+    public var effectiveMaxConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return maxConnections }
+        let available = Int(clamping: limit.rlim_cur) - 64
+        return max(1, min(maxConnections, available))
+    }
+
+    /// Hummingbird's settings for these limits: the address, the connection cap.
+    public func applicationConfiguration(logger: Logger) -> ApplicationConfiguration {
+        ApplicationConfiguration(
+            address: .hostname(host, port: port), serverName: "analyzer",
+            availableConnectionsDelegate: .maximum(effectiveMaxConnections, logger: logger))
+    }
+
+    /// ``idleTimeout`` in nanoseconds, for HTTP/1's `idleTimeout` (a NIO `TimeAmount`).
+    public var idleTimeoutNanoseconds: Int64 {
+        let (seconds, attoseconds) = idleTimeout.components
+        let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : nanos.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
     }
 
     /// Whether `host` names this machine only: `localhost`, `127.0.0.0/8` or `::1`. Other names are

@@ -6,13 +6,16 @@ public struct IngestBatch: Sendable {
     public var events: [Event]
     /// Number of lines that are not valid canonical events (blank lines are not counted).
     public var invalidCount: Int
+    /// Every invalid line's number.
+    public var invalidLines: LineRanges
     /// `line N: reason` for the first few invalid lines (``IngestLimits/maxReportedErrors``).
     public var errors: [String]
 
     /// Creates a batch.
-    public init(events: [Event] = [], invalidCount: Int = 0, errors: [String] = []) {
+    public init(events: [Event] = [], invalidCount: Int = 0, invalidLines: LineRanges = LineRanges(), errors: [String] = []) {
         self.events = events
         self.invalidCount = invalidCount
+        self.invalidLines = invalidLines
         self.errors = errors
     }
 

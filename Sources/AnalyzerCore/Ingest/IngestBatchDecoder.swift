@@ -35,13 +35,20 @@ public struct IngestBatchDecoder: ~Copyable {
     public let limits: IngestLimits
     /// Bytes received so far, as sent (compressed, if the body is).
     public private(set) var bodyByteCount = 0
+    /// Bytes decoded so far (inflated, if the body is gzip).
+    public private(set) var decodedByteCount = 0
     private var gunzip: GzipDecompressor?
     private var reader: NDJSONEventReader
+    private let reservation: IngestMemoryBudget.Reservation
 
-    /// Creates a decoder for one body.
+    /// Creates a decoder for one body; every decoded byte is reserved in `reservation` first.
     /// - Throws: ``IngestError/unsupportedEncoding(_:)`` when `contentEncoding` is not one we read.
-    public init(contentEncoding: String?, limits: IngestLimits = IngestLimits()) throws(IngestError) {
+    public init(
+        contentEncoding: String?, limits: IngestLimits = IngestLimits(),
+        reservation: IngestMemoryBudget.Reservation = .init(nil)
+    ) throws(IngestError) {
         self.limits = limits
+        self.reservation = reservation
         self.reader = NDJSONEventReader(limits: limits.decodingLimits, maxReportedErrors: limits.maxReportedErrors)
         switch try ContentEncoding(header: contentEncoding) {
         case .identity:
@@ -61,15 +68,36 @@ public struct IngestBatchDecoder: ~Copyable {
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws(IngestError) {
         bodyByteCount += chunk.count
         guard bodyByteCount <= limits.maxBodyBytes else { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
-        guard gunzip != nil else {
-            reader.consume(chunk)
+        var budget = Budget(reservation: reservation)
+        if gunzip == nil {
+            Self.consume(chunk, into: &reader, budget: &budget)
+        } else {
+            do {
+                try Self.inflate(chunk, with: &gunzip!, into: &reader, budget: &budget)
+            } catch {
+                throw Self.ingestError(error)
+            }
+        }
+        decodedByteCount += budget.decoded
+        if budget.exceeded { throw .busy(limit: limits.maxInFlightBytes) }
+        if reader.lineCount > limits.maxLines { throw .tooManyLines(limit: limits.maxLines) }
+    }
+
+    /// The memory budget as seen by one `feed`: once it refuses, the rest is dropped and the request fails.
+    private struct Budget {
+        let reservation: IngestMemoryBudget.Reservation
+        var decoded = 0
+        var exceeded = false
+    }
+
+    /// Reserves decoded bytes, then reads them.
+    private static func consume(_ bytes: UnsafeRawBufferPointer, into reader: inout NDJSONEventReader, budget: inout Budget) {
+        guard !budget.exceeded, budget.reservation.grow(by: bytes.count) else {
+            budget.exceeded = true
             return
         }
-        do {
-            try Self.inflate(chunk, with: &gunzip!, into: &reader)
-        } catch {
-            throw Self.ingestError(error)
-        }
+        budget.decoded += bytes.count
+        reader.consume(bytes)
     }
 
     /// Ends the body and returns what it held.
@@ -81,7 +109,10 @@ public struct IngestBatchDecoder: ~Copyable {
             throw Self.ingestError(error)
         }
         reader.finish()
-        return IngestBatch(events: reader.events, invalidCount: reader.invalidCount, errors: reader.errors)
+        // The last line may end only here (no trailing newline).
+        if reader.lineCount > limits.maxLines { throw .tooManyLines(limit: limits.maxLines) }
+        return IngestBatch(
+            events: reader.events, invalidCount: reader.invalidCount, invalidLines: reader.invalidLines, errors: reader.errors)
     }
 
     /// Decodes a body that is already in memory.
@@ -96,9 +127,10 @@ public struct IngestBatchDecoder: ~Copyable {
     /// A separate function taking both parts `inout`: a closure inside a `mutating` method that used
     /// `self.reader` while `self.gunzip` is being mutated would be an overlapping access to `self`.
     private static func inflate(
-        _ chunk: UnsafeRawBufferPointer, with gunzip: inout GzipDecompressor, into reader: inout NDJSONEventReader
+        _ chunk: UnsafeRawBufferPointer, with gunzip: inout GzipDecompressor, into reader: inout NDJSONEventReader,
+        budget: inout Budget
     ) throws(GzipError) {
-        try gunzip.feed(chunk) { reader.consume($0) }
+        try gunzip.feed(chunk) { consume($0, into: &reader, budget: &budget) }
     }
 
     private static func ingestError(_ error: GzipError) -> IngestError {

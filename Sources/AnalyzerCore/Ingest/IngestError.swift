@@ -12,6 +12,16 @@ public enum IngestError: Error, Sendable, Hashable, CustomStringConvertible {
     /// zlib itself failed (out of memory, ...): the analyzer's problem, not the sender's (500, so that
     /// the sender retries instead of dropping the batch).
     case decompressorFailed(String)
+    /// More lines than ``IngestLimits/maxLines`` (413: the shipper splits the batch).
+    case tooManyLines(limit: Int)
+    /// Requests in progress hold ``IngestLimits/maxInFlightBytes`` already (503 + `Retry-After`).
+    case busy(limit: Int)
+    /// The body did not arrive within the server's body timeout (408: the sender may retry).
+    case bodyTimeout(seconds: Int64)
+    /// The `Content-Type` is not NDJSON or JSON (415).
+    case unsupportedContentType(String?)
+    /// The `Origin` is another site's: a web page trying to post events (403).
+    case crossOrigin(origin: String, expected: String)
 
     /// A sentence for the sender, saying what to change.
     public var description: String {
@@ -26,6 +36,18 @@ public enum IngestError: Error, Sendable, Hashable, CustomStringConvertible {
             "cannot decompress the request body: \(reason)"
         case .decompressorFailed(let reason):
             "the analyzer could not decompress the request body: \(reason)"
+        case .tooManyLines(let limit):
+            "request body has more than \(limit) lines; send smaller batches"
+        case .busy(let limit):
+            "the analyzer is decoding \(limit) bytes of other requests already; retry after Retry-After seconds"
+        case .bodyTimeout(let seconds):
+            "the request body did not arrive within \(seconds) s; retry"
+        case .unsupportedContentType(let type):
+            "Content-Type '\((type ?? "none").prefix(60))' is not accepted; send NDJSON with 'Content-Type: application/x-ndjson' "
+                + "(or application/json)"
+        case .crossOrigin(let origin, let expected):
+            "refusing a request from the web page at '\(origin.prefix(80))': /v1/events accepts events from shippers and "
+                + "scripts, not from other sites (the analyzer's own origin is \(expected.prefix(80)))"
         }
     }
 }

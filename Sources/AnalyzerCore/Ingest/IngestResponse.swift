@@ -1,11 +1,13 @@
 import Foundation
 import Hummingbird
+import ServiceLog
 
 /// The JSON answer to an ingest request that was read: `{"accepted":N,"duplicates":D,"invalid":I,
-/// "errors":["line 3: ..."]}`.
+/// "invalid_lines":"3,7-9","errors":["line 3: ..."]}`.
 ///
 /// `accepted` counts events newly stored, `duplicates` valid events whose `event_id` was already stored
-/// (a batch delivered twice); together they are the valid lines. Sent with 200 once the store has
+/// (a batch delivered twice); together they are the valid lines. `invalid_lines` names every invalid
+/// line (``LineRanges``), `errors` gives the reason of the first ones. Sent with 200 once the store has
 /// durably taken the batch, or with 400 when no line was valid.
 public struct IngestResult: Sendable, Hashable, Codable {
     /// Events newly stored.
@@ -14,15 +16,44 @@ public struct IngestResult: Sendable, Hashable, Codable {
     public var duplicates: Int
     /// Lines that are not valid canonical events.
     public var invalid: Int
-    /// `line N: reason` for the first invalid lines.
+    /// Every invalid line's number.
+    public var invalidLines: LineRanges
+    /// `line N: reason` for the first invalid lines (``IngestLimits/maxReportedErrors``).
     public var errors: [String]
 
     /// Creates a result.
-    public init(accepted: Int, duplicates: Int, invalid: Int, errors: [String]) {
+    public init(accepted: Int, duplicates: Int, invalid: Int, invalidLines: LineRanges = LineRanges(), errors: [String]) {
         self.accepted = accepted
         self.duplicates = duplicates
         self.invalid = invalid
+        self.invalidLines = invalidLines
         self.errors = errors
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accepted, duplicates, invalid, invalidLines = "invalid_lines", errors
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        accepted = try container.decode(Int.self, forKey: .accepted)
+        duplicates = try container.decode(Int.self, forKey: .duplicates)
+        invalid = try container.decode(Int.self, forKey: .invalid)
+        let text = try container.decodeIfPresent(String.self, forKey: .invalidLines) ?? ""
+        guard let lines = LineRanges(text) else {
+            throw DecodingError.dataCorruptedError(forKey: .invalidLines, in: container, debugDescription: "not a line list: \(text.prefix(40))")
+        }
+        invalidLines = lines
+        errors = try container.decode([String].self, forKey: .errors)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(accepted, forKey: .accepted)
+        try container.encode(duplicates, forKey: .duplicates)
+        try container.encode(invalid, forKey: .invalid)
+        try container.encode(invalidLines.description, forKey: .invalidLines)
+        try container.encode(errors, forKey: .errors)
     }
 }
 
@@ -42,10 +73,13 @@ extension IngestError {
     /// shipper dead-letters or splits); 5xx means "resend later".
     public var status: HTTPResponse.Status {
         switch self {
-        case .bodyTooLarge, .decompressedTooLarge: .contentTooLarge
-        case .unsupportedEncoding: .unsupportedMediaType
+        case .bodyTooLarge, .decompressedTooLarge, .tooManyLines: .contentTooLarge
+        case .unsupportedEncoding, .unsupportedContentType: .unsupportedMediaType
         case .corruptCompression: .badRequest
         case .decompressorFailed: .internalServerError
+        case .busy: .serviceUnavailable
+        case .bodyTimeout: .requestTimeout
+        case .crossOrigin: .forbidden
         }
     }
 }

@@ -23,6 +23,8 @@ public struct NDJSONEventReader: Sendable {
     public private(set) var invalidCount = 0
     /// `line N: reason` for the first ``maxReportedErrors`` invalid lines.
     public private(set) var errors: [String] = []
+    /// Every invalid line's number.
+    public private(set) var invalidLines = LineRanges()
     /// Lines ended so far, blank ones included.
     public private(set) var lineCount = 0
 
@@ -35,7 +37,7 @@ public struct NDJSONEventReader: Sendable {
     private var partialEndsInCR = false
 
     /// Creates a reader applying `limits` to each line.
-    public init(limits: DecodingLimits = DecodingLimits(), maxReportedErrors: Int = 10) {
+    public init(limits: DecodingLimits = DecodingLimits(), maxReportedErrors: Int = 100) {
         self.limits = limits
         self.maxReportedErrors = maxReportedErrors
     }
@@ -108,6 +110,7 @@ public struct NDJSONEventReader: Sendable {
 
     private mutating func reject(_ reason: String) {
         invalidCount += 1
+        invalidLines.insert(lineCount)
         if errors.count < maxReportedErrors { errors.append("line \(lineCount): \(reason)") }
     }
 }

@@ -18,13 +18,13 @@ public struct TerminalStyle: Sendable {
     }
 }
 
-/// Fixed-width number formatting for tables.
+/// Fixed-width number formatting for tables, and text from logs made safe for a terminal.
 enum Format {
-    /// Milliseconds from microseconds, one decimal: `1234.5`.
+    /// Milliseconds from microseconds, one decimal: `1234.5` (any value, without overflow).
     static func ms(_ micros: Int64) -> String {
-        let tenths = (micros + (micros >= 0 ? 50 : -50)) / 100
+        let tenths = micros / 100 + (micros % 100 >= 50 ? 1 : micros % 100 <= -50 ? -1 : 0)
         let sign = tenths < 0 ? "-" : ""
-        return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
+        return "\(sign)\(tenths.magnitude / 10).\(tenths.magnitude % 10)"
     }
 
     static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
@@ -34,10 +34,16 @@ enum Format {
         return right ? padding + text : text + padding
     }
 
-    /// Removes control characters so that log content cannot move the cursor or recolor the terminal.
+    /// `text` with every control character written as a visible escape (`\e`, `\a`, `\n`, `\x7f`,
+    /// `\u{9b}`, and the bidirectional overrides that reorder what a terminal shows), so that log content
+    /// can neither move the cursor, recolor or retitle the terminal, ring its bell, nor hide text.
+    /// Cut to `limit` characters (escapes included) with `…`.
     static func sanitized(_ text: String, limit: Int = 200) -> String {
-        var result = String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) ? " " : Character($0) })
+        var result = TerminalText.escaped(text)
         if result.count > limit { result = String(result.prefix(limit)) + "…" }
         return result
     }
+
+    /// ``sanitized(_:limit:)`` without a length limit: for names and IDs, which the format bounds.
+    static func text(_ text: String) -> String { TerminalText.escaped(text) }
 }

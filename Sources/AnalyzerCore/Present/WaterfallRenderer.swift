@@ -25,16 +25,18 @@ public struct WaterfallRenderer: Sendable {
         } else {
             verdict = style.green("OK \(status.map(String.init) ?? "")")
         }
-        lines.append(style.bold("Request \(trace.correlationID)") + "  \(entry.map { "\($0.service) \($0.name)" } ?? "")  \(verdict) in \(Format.ms(trace.duration)) ms")
+        // Every name and text from the events goes through Format.text/sanitized: a log line must not
+        // drive the terminal.
+        lines.append(style.bold("Request \(Format.text(trace.correlationID))") + "  \(entry.map { Format.text("\($0.service) \($0.name)") } ?? "")  \(verdict) in \(Format.ms(trace.duration)) ms")
         lines.append("trace \(trace.traceIDs.joined(separator: ", "))  ·  \(trace.services.count) services, \(trace.spans.count) spans, \(trace.events.count) events")
         let failing = trace.flattened().map(\.span).filter(\.failed)
         if let deepest = failing.last {
             let what = deepest.kind == .client
                 ? "\(deepest.service) → \(deepest.targetService ?? "?") \(deepest.errorKind ?? "status \(deepest.statusCode ?? 0)")"
                 : "\(deepest.service) answered \(deepest.statusCode ?? 0)"
-            lines.append(style.red("Deepest failure: \(what) (\(deepest.name))"))
+            lines.append(style.red(Format.text("Deepest failure: \(what) (\(deepest.name))")))
         }
-        lines.append("Time went to: " + Self.describe(trace.timeSpent(), total: trace.duration))
+        lines.append("Time went to: " + Format.text(Self.describe(trace.timeSpent(), total: trace.duration)))
         lines.append("")
         lines.append(style.dim(
             Format.pad("offset", 9, right: true) + Format.pad("duration", 10, right: true) + Format.pad("self", 9, right: true)
@@ -59,7 +61,7 @@ public struct WaterfallRenderer: Sendable {
                 : "\(span.service) \(span.name)"
             var row = Format.pad(Format.ms(offset), 9, right: true) + Format.pad(Format.ms(duration), 10, right: true)
                 + Format.pad(Format.ms(span.selfTime), 9, right: true) + "  "
-            let statusText = Format.pad(status, 20)
+            let statusText = Format.pad(Format.sanitized(status, limit: 19), 20)
             row += span.failed ? style.red(statusText) : statusText
             row += Format.pad(Format.sanitized(indent + label, limit: 43), 44)
             row += bar(offset: offset, duration: duration, total: total, critical: span.onCriticalPath, failed: span.failed)
@@ -78,7 +80,7 @@ public struct WaterfallRenderer: Sendable {
             lines.append("")
             lines.append(style.dim("\(trace.looseEvents.count) events outside any span:"))
             for event in trace.looseEvents.prefix(10) {
-                lines.append("  \(event.timestamp) \(event.service) \(event.level.rawValue) \(Format.sanitized(event.message ?? "", limit: 120))")
+                lines.append("  \(event.timestamp) \(Format.text(event.service)) \(event.level.rawValue) \(Format.sanitized(event.message ?? "", limit: 120))")
             }
         }
         return lines.joined(separator: "\n")
@@ -100,8 +102,8 @@ public struct WaterfallRenderer: Sendable {
     }
 
     private func bar(offset: Int64, duration: Int64, total: Int64, critical: Bool, failed: Bool) -> String {
-        let startColumn = Int(Double(offset) / Double(total) * Double(barWidth))
-        let length = max(1, Int((Double(duration) / Double(total) * Double(barWidth)).rounded()))
+        let startColumn = Int(saturating: Double(offset) / Double(total) * Double(barWidth))
+        let length = max(1, Int(saturating: (Double(duration) / Double(total) * Double(barWidth)).rounded()))
         let clampedStart = min(max(0, startColumn), barWidth - 1)
         let clampedLength = min(length, barWidth - clampedStart)
         let fill = String(repeating: critical ? "█" : "░", count: clampedLength)

@@ -28,6 +28,27 @@ public protocol EventStore: Sendable {
 
     /// Deletes events older than the policy's age or beyond its size; returns how many were deleted.
     func applyRetention(_ policy: RetentionPolicy) async throws -> Int
+
+    /// The newest stored timestamp at or before `limit`, `nil` when there is none: the end of an
+    /// analysis window that an event dated in the far future must not move.
+    func newestTimestamp(notAfter limit: Timestamp) async throws -> Timestamp?
+
+    /// The timestamp of the `count`-th newest event in `[from, until)`, or `nil` when the range holds
+    /// fewer: where an analysis window must start to hold at most `count` events.
+    func start(ofNewest count: Int, from: Timestamp?, until: Timestamp?) async throws -> Timestamp?
+}
+
+extension EventStore {
+    /// Through ``timeRange()`` when the newest event is not beyond `limit`; otherwise by reading the
+    /// events before it (stores that can should answer with one indexed lookup, as SQLite does).
+    public func newestTimestamp(notAfter limit: Timestamp) async throws -> Timestamp? {
+        guard let range = try await timeRange() else { return nil }
+        if range.upperBound <= limit { return range.upperBound }
+        return try await events(matching: EventQuery(until: limit.adding(microseconds: 1))).last?.timestamp
+    }
+
+    /// No cap by default (`nil`): stores that can count cheaply implement it.
+    public func start(ofNewest count: Int, from: Timestamp?, until: Timestamp?) async throws -> Timestamp? { nil }
 }
 
 /// What storing a batch did.

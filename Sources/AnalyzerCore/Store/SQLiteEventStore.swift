@@ -37,7 +37,8 @@ public final class SQLiteEventStore: EventStore {
             var receipt = StoreReceipt()
             for event in events {
                 // The arguments always match the statement's seven parameters: skip GRDB's check.
-                statement.setUncheckedArguments(EventColumns.arguments(for: event, line: event.jsonLine()))
+                // Lossless: what was acknowledged is stored, nothing cut (ingest bounded the line already).
+                statement.setUncheckedArguments(EventColumns.arguments(for: event, line: event.jsonLine(limits: .lossless)))
                 try statement.execute()
                 if db.changesCount > 0 { receipt.inserted += 1 } else { receipt.duplicates += 1 }
             }
@@ -91,6 +92,35 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    /// `MAX(ts)` below a bound: one lookup in the `ts` index.
+    public func newestTimestamp(notAfter limit: Timestamp) async throws -> Timestamp? {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(ts) FROM events WHERE ts <= ?", arguments: [limit.microsecondsSinceEpoch])
+                .map(Timestamp.init(microsecondsSinceEpoch:))
+        }
+    }
+
+    /// Walks the `ts` index backwards from `until` over `count` entries (cheap next to reading the events).
+    public func start(ofNewest count: Int, from: Timestamp?, until: Timestamp?) async throws -> Timestamp? {
+        guard count >= 1 else { return nil }
+        var conditions = ["1"]
+        var arguments = StatementArguments()
+        if let from {
+            conditions.append("ts >= ?")
+            arguments += [from.microsecondsSinceEpoch]
+        }
+        if let until {
+            conditions.append("ts < ?")
+            arguments += [until.microsecondsSinceEpoch]
+        }
+        arguments += [count - 1]
+        let bound = arguments
+        let sql = "SELECT ts FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY ts DESC LIMIT 1 OFFSET ?"
+        return try await pool.read { db in
+            try Int64.fetchOne(db, sql: sql, arguments: bound).map(Timestamp.init(microsecondsSinceEpoch:))
+        }
+    }
+
     /// Number of stored events. Counts an index, so it takes time proportional to the store's size.
     public func count() async throws -> Int {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
@@ -124,7 +154,9 @@ public final class SQLiteEventStore: EventStore {
             var events: [Event] = []
             let lines = try String.fetchCursor(db, sql: sql, arguments: arguments)
             while let line = try lines.next() {
-                events.append(try Event(jsonLine: line))
+                // No range checks on the way back: an older version may have stored anything, and the
+                // analysis copes with any value rather than refusing the whole window.
+                events.append(try Event(jsonLine: line, limits: .stored))
             }
             return events
         }

@@ -3,15 +3,15 @@ import Hummingbird
 import Prometheus
 import ShipperPipeline
 
-/// `/metrics` (Prometheus text format, from swift-prometheus) and `/health` (JSON; 503 when a source
-/// cannot be read or delivery has been failing for a while) on a local port.
+/// `/metrics` (Prometheus text format, from swift-prometheus) and `/health` (JSON, ``PipelineHealth``;
+/// 503 when a source cannot be read or deliveries have been failing for a while) on a local port.
 enum MetricsServer {
     static func application(
-        host: String, port: Int, registry: PrometheusCollectorRegistry, pipeline: Pipeline
+        host: String, port: Int, registry: PrometheusCollectorRegistry, pipeline: Pipeline, deliveryFailureThreshold: Duration
     ) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
         router.get("metrics") { _, _ in metricsResponse(registry) }
-        router.get("health") { _, _ in healthResponse(pipeline) }
+        router.get("health") { _, _ in healthResponse(pipeline, deliveryFailureThreshold: deliveryFailureThreshold) }
         return Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "logshipper"))
@@ -24,8 +24,9 @@ enum MetricsServer {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    static func healthResponse(_ pipeline: Pipeline) -> Response {
-        let health = Health(pipeline.metrics)
+    static func healthResponse(_ pipeline: Pipeline, deliveryFailureThreshold: Duration) -> Response {
+        let health = PipelineHealth(
+            statistics: pipeline.metrics.statistics, startedAt: pipeline.metrics.startedAt, deliveryFailureThreshold: deliveryFailureThreshold)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var headers = HTTPFields()
@@ -34,30 +35,5 @@ enum MetricsServer {
         return Response(
             status: health.healthy ? .ok : .serviceUnavailable, headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    /// The health answer: healthy unless a source is failing or nothing has been acknowledged for a
-    /// minute while data waits.
-    struct Health: Encodable {
-        var healthy: Bool
-        var status: String
-        var problems: [String]
-        var statistics: PipelineStatistics
-        var checkpointLagSeconds: Double
-
-        init(_ metrics: PipelineMetrics) {
-            statistics = metrics.statistics
-            checkpointLagSeconds = statistics.checkpointLag(now: .now(), startedAt: metrics.startedAt)
-            var problems = statistics.failingSources.map { "source \($0.key): \($0.value)" }.sorted()
-            if checkpointLagSeconds > 60 {
-                problems.append(
-                    "nothing acknowledged for \(Int(checkpointLagSeconds)) s while \(statistics.spoolBatches) batches wait: "
-                        + (statistics.lastDeliveryError ?? "delivery is slow"))
-            }
-            if statistics.spoolFull { problems.append("spool full: reading is paused") }
-            self.problems = problems
-            healthy = problems.isEmpty
-            status = healthy ? "ok" : "degraded"
-        }
     }
 }

@@ -51,6 +51,7 @@ struct SettingKey: Sendable, Hashable {
         SettingKey(name: "spool.max_bytes", kind: .integer, defaultValue: "268435456", help: "Undelivered bytes kept on disk; when full, reading pauses (nothing is dropped)."),
         SettingKey(name: "state_dir", kind: .string, defaultValue: "./logshipper-state", help: "Checkpoint, spool and dead-letter file (flag --state-dir). One per shipper."),
         SettingKey(name: "shutdown_timeout_ms", kind: .integer, defaultValue: "10000", help: "On SIGTERM, how long to keep delivering before exiting."),
+        SettingKey(name: "health.delivery_failure_seconds", kind: .integer, defaultValue: "60", help: "/health turns degraded once every delivery has failed (retried, refused or dead-lettered) for this long."),
         SettingKey(name: "metrics.listen", kind: .string, defaultValue: "127.0.0.1:9598", help: "host:port for /metrics and /health; 'off' disables (flag --metrics-listen)."),
         SettingKey(name: "log_level", kind: .string, defaultValue: "info", help: "The shipper's own log level: trace, debug, info, notice, warning, error, critical."),
     ]

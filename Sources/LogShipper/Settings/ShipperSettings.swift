@@ -47,6 +47,8 @@ struct ShipperSettings: Sendable {
     /// `nil` when metrics are off.
     var metricsListen: (host: String, port: Int)? = ("127.0.0.1", 9598)
     var logLevel: Logger.Level = .info
+    /// `/health` is degraded once every delivery has failed for this long.
+    var healthDeliveryFailure: Duration = .seconds(60)
 
     /// Checks `raw` and builds settings, collecting every problem rather than stopping at the first.
     static func resolve(_ raw: RawSettings) -> (ShipperSettings, [SettingProblem]) {
@@ -88,6 +90,7 @@ struct ShipperSettings: Sendable {
         reader.integer("spool.max_bytes", in: (64 << 10)...(1 << 50)) { settings.spoolMaxBytes = $0 }
         reader.string("state_dir") { settings.stateDirectory = $0 }
         reader.integer("shutdown_timeout_ms", in: 0...3_600_000) { settings.shutdownTimeout = .milliseconds($0) }
+        reader.integer("health.delivery_failure_seconds", in: 1...86_400) { settings.healthDeliveryFailure = .seconds($0) }
         if let text = reader.scalar("metrics.listen") {
             if text == "off" || text.isEmpty {
                 settings.metricsListen = nil

@@ -6,10 +6,12 @@ import W3CTraceContext
 /// field names, order and number formats are defined once.
 public enum EventEncoding {
     /// Writes `{"timestamp":"…","level":"…","service":"…","event_type":"…"` (the object is left open).
-    @inline(__always)
+    /// Returns whether `service` was cut (at ``FieldSize/service`` bytes).
+    @inline(__always) @discardableResult
     public static func writeHeader(
-        timestamp: Timestamp, level: Logger.Level, service: String, eventType: EventType, into out: inout OutputBuffer
-    ) {
+        timestamp: Timestamp, level: Logger.Level, service: String, eventType: EventType, nameLimit: Int? = nil,
+        into out: inout OutputBuffer
+    ) -> Bool {
         out.append(ascii: "{\"timestamp\":\"")
         out.appendUnsafe(count: Timestamp.encodedLength) { Timestamp.write(timestamp, to: $0) }
         out.append(ascii: "\",\"level\":\"")
@@ -23,7 +25,7 @@ public enum EventEncoding {
         case .critical: out.append(ascii: "critical")
         }
         out.append(ascii: "\",\"service\":")
-        JSONWriter.writeString(service, limit: 128, into: &out)
+        let cut = JSONWriter.writeString(service, limit: nameLimit ?? FieldSize.service, into: &out)
         out.append(ascii: ",\"event_type\":\"")
         switch eventType {
         case .requestStart: out.append(ascii: "request_start")
@@ -34,23 +36,24 @@ public enum EventEncoding {
         case .log: out.append(ascii: "log")
         }
         out.append(UInt8(ascii: "\""))
+        return cut
     }
 
-    /// Writes `,"name":"value"` when `value` is present.
-    @inline(__always)
-    public static func writeOptional(_ name: StaticString, _ value: String?, limit: Int, into out: inout OutputBuffer) {
-        guard let value else { return }
+    /// Writes `,"name":"value"` when `value` is present. Returns whether it was cut.
+    @inline(__always) @discardableResult
+    public static func writeOptional(_ name: StaticString, _ value: String?, limit: Int, into out: inout OutputBuffer) -> Bool {
+        guard let value else { return false }
         out.append(ascii: name)
-        JSONWriter.writeString(value, limit: limit, into: &out)
+        return JSONWriter.writeString(value, limit: limit, into: &out)
     }
 
-    /// Writes the trace fields that are present.
-    @inline(__always)
+    /// Writes the trace fields that are present. Returns whether `correlation_id` was cut.
+    @inline(__always) @discardableResult
     public static func writeTrace(
         correlationID: String?, traceID: TraceID?, spanID: SpanID?, parentSpanID: SpanID?, traceFlags: UInt8?,
-        into out: inout OutputBuffer
-    ) {
-        writeOptional(",\"correlation_id\":", correlationID, limit: 128, into: &out)
+        nameLimit: Int? = nil, into out: inout OutputBuffer
+    ) -> Bool {
+        let cut = writeOptional(",\"correlation_id\":", correlationID, limit: nameLimit ?? FieldSize.correlationID, into: &out)
         if let traceID {
             out.append(ascii: ",\"trace_id\":")
             withUnsafeBytes(of: traceID.bytes) { JSONWriter.writeHex($0, into: &out) }
@@ -67,23 +70,28 @@ public enum EventEncoding {
             out.append(ascii: ",\"trace_flags\":")
             withUnsafeBytes(of: traceFlags) { JSONWriter.writeHex($0, into: &out) }
         }
+        return cut
     }
 
-    /// Writes the payload's type-specific fields.
-    @inline(__always)
-    public static func writePayload(_ payload: EventPayload, stringLimit: Int, into out: inout OutputBuffer) {
+    /// Writes the payload's type-specific fields. Returns the names of those it cut (usually none; an
+    /// empty array allocates nothing).
+    @inline(__always) @discardableResult
+    public static func writePayload(
+        _ payload: EventPayload, stringLimit: Int, nameLimit: Int? = nil, into out: inout OutputBuffer
+    ) -> [String] {
+        var cut: [String] = []
         switch payload {
         case .requestStart(let start):
             out.append(ascii: ",\"method\":")
-            JSONWriter.writeString(start.method, limit: 32, into: &out)
+            if JSONWriter.writeString(start.method, limit: nameLimit ?? FieldSize.method, into: &out) { cut.append(FieldName.method) }
             out.append(ascii: ",\"endpoint\":")
-            JSONWriter.writeString(start.endpoint, limit: stringLimit, into: &out)
-            writeOptional(",\"user_id\":", start.userID, limit: 256, into: &out)
+            if JSONWriter.writeString(start.endpoint, limit: stringLimit, into: &out) { cut.append(FieldName.endpoint) }
+            if writeOptional(",\"user_id\":", start.userID, limit: nameLimit ?? FieldSize.label, into: &out) { cut.append(FieldName.userID) }
         case .requestEnd(let end):
             out.append(ascii: ",\"method\":")
-            JSONWriter.writeString(end.method, limit: 32, into: &out)
+            if JSONWriter.writeString(end.method, limit: nameLimit ?? FieldSize.method, into: &out) { cut.append(FieldName.method) }
             out.append(ascii: ",\"endpoint\":")
-            JSONWriter.writeString(end.endpoint, limit: stringLimit, into: &out)
+            if JSONWriter.writeString(end.endpoint, limit: stringLimit, into: &out) { cut.append(FieldName.endpoint) }
             out.append(ascii: ",\"status_code\":")
             JSONWriter.writeInt(end.statusCode, into: &out)
             out.append(ascii: ",\"duration_ms\":")
@@ -91,25 +99,25 @@ public enum EventEncoding {
             out.append(ascii: end.success ? ",\"success\":true" : ",\"success\":false")
         case .serviceCall(let call):
             out.append(ascii: ",\"target_service\":")
-            JSONWriter.writeString(call.targetService, limit: 128, into: &out)
+            if JSONWriter.writeString(call.targetService, limit: nameLimit ?? FieldSize.service, into: &out) { cut.append(FieldName.targetService) }
             out.append(ascii: ",\"method\":")
-            JSONWriter.writeString(call.method, limit: 32, into: &out)
+            if JSONWriter.writeString(call.method, limit: nameLimit ?? FieldSize.method, into: &out) { cut.append(FieldName.method) }
             out.append(ascii: ",\"endpoint\":")
-            JSONWriter.writeString(call.endpoint, limit: stringLimit, into: &out)
+            if JSONWriter.writeString(call.endpoint, limit: stringLimit, into: &out) { cut.append(FieldName.endpoint) }
             out.append(ascii: ",\"duration_ms\":")
             JSONWriter.writeMilliseconds(call.durationMS, into: &out)
             out.append(ascii: ",\"status_code\":")
             JSONWriter.writeInt(call.statusCode, into: &out)
             out.append(ascii: call.success ? ",\"success\":true" : ",\"success\":false")
-            writeOptional(",\"error\":", call.error, limit: 128, into: &out)
+            if writeOptional(",\"error\":", call.error, limit: nameLimit ?? FieldSize.callError, into: &out) { cut.append(FieldName.error) }
             if let attempt = call.attempt {
                 out.append(ascii: ",\"attempt\":")
                 JSONWriter.writeInt(attempt, into: &out)
             }
         case .error(let details):
             out.append(ascii: ",\"error_type\":")
-            JSONWriter.writeString(details.errorType, limit: 256, into: &out)
-            writeOptional(",\"stack\":", details.stack, limit: stringLimit, into: &out)
+            if JSONWriter.writeString(details.errorType, limit: nameLimit ?? FieldSize.label, into: &out) { cut.append(FieldName.errorType) }
+            if writeOptional(",\"stack\":", details.stack, limit: stringLimit, into: &out) { cut.append(FieldName.stack) }
         case .resource(let sample):
             out.append(ascii: ",\"memory_mb\":")
             JSONWriter.writeDouble(sample.memoryMB, into: &out)
@@ -124,12 +132,25 @@ public enum EventEncoding {
                 JSONWriter.writeInt(openFDs, into: &out)
             }
             for name in sample.gauges.keys.sorted() {
-                JSONWriter.writeKey(attributeKey(name), into: &out)
+                if JSONWriter.writeKey(attributeKey(name), limit: nameLimit ?? FieldSize.attributeKey, into: &out) { cut.append(name) }
                 JSONWriter.writeDouble(sample.gauges[name]!, into: &out)
             }
         case .log:
             break
         }
+        return cut
+    }
+
+    /// Writes `,"field_truncated":["a","b"]` when `names` is not empty.
+    @inline(__always)
+    public static func writeTruncatedFields(_ names: [String], into out: inout OutputBuffer) {
+        guard !names.isEmpty else { return }
+        out.append(ascii: ",\"field_truncated\":[")
+        for (index, name) in names.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(name, limit: FieldSize.attributeKey, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
     }
 
     /// The key a free-form field is written under: reserved names get the `metadata.` prefix.
@@ -141,35 +162,56 @@ public enum EventEncoding {
 
 extension Event {
     /// Encodes the event as one canonical line (without the trailing newline) into `out`.
-    /// Attributes are written in sorted key order, so the same event always gives the same bytes.
+    /// Attributes are written in sorted key order, so the same event always gives the same bytes. Every
+    /// value cut to a limit is named in `field_truncated`; a line over the limit is re-written shortened
+    /// with `"line_truncated":true`.
     public func encode(into out: inout OutputBuffer, limits: EncodingLimits = EncodingLimits()) {
         let start = out.byteCount
-        encode(into: &out, stringLimit: limits.maxStringBytes, attributes: true, maxNesting: limits.maxNesting)
+        encode(
+            into: &out, stringLimit: limits.maxStringBytes, nameLimit: limits.maxNameBytes, attributes: true,
+            maxNesting: limits.maxNesting, shortened: false)
         if out.byteCount - start > limits.maxLineBytes {
             out.truncate(to: start)
-            encode(into: &out, stringLimit: limits.fallbackStringBytes, attributes: false, maxNesting: 2)
-            out.append(ascii: ",\"line_truncated\":true}")
-        } else {
-            out.append(UInt8(ascii: "}"))
+            encode(into: &out, stringLimit: limits.fallbackStringBytes, nameLimit: nil, attributes: false, maxNesting: 2, shortened: true)
         }
     }
 
-    private func encode(into out: inout OutputBuffer, stringLimit: Int, attributes writeAttributes: Bool, maxNesting: Int) {
-        EventEncoding.writeHeader(timestamp: timestamp, level: level, service: service, eventType: eventType, into: &out)
-        EventEncoding.writeOptional(",\"event_id\":", eventID, limit: 128, into: &out)
-        EventEncoding.writeOptional(",\"host\":", host, limit: 256, into: &out)
-        EventEncoding.writeOptional(",\"instance\":", instance, limit: 256, into: &out)
-        EventEncoding.writeOptional(",\"source\":", source, limit: 256, into: &out)
-        EventEncoding.writeOptional(",\"message\":", message, limit: stringLimit, into: &out)
-        EventEncoding.writeTrace(
-            correlationID: correlationID, traceID: traceID, spanID: spanID, parentSpanID: parentSpanID,
-            traceFlags: traceFlags, into: &out)
-        EventEncoding.writePayload(payload, stringLimit: stringLimit, into: &out)
-        guard writeAttributes else { return }
-        for key in attributes.keys.sorted() {
-            JSONWriter.writeKey(EventEncoding.attributeKey(key), into: &out)
-            JSONWriter.writeValue(attributes[key]!, stringLimit: stringLimit, depth: maxNesting, into: &out)
+    private func encode(
+        into out: inout OutputBuffer, stringLimit: Int, nameLimit: Int?, attributes writeAttributes: Bool, maxNesting: Int,
+        shortened: Bool
+    ) {
+        var cut = truncatedFields
+        func note(_ name: String, _ wasCut: Bool) {
+            if wasCut, !cut.contains(name) { cut.append(name) }
         }
+        note(FieldName.service, EventEncoding.writeHeader(
+            timestamp: timestamp, level: level, service: service, eventType: eventType, nameLimit: nameLimit, into: &out))
+        note(FieldName.eventID, EventEncoding.writeOptional(",\"event_id\":", eventID, limit: nameLimit ?? FieldSize.eventID, into: &out))
+        note(FieldName.host, EventEncoding.writeOptional(",\"host\":", host, limit: nameLimit ?? FieldSize.label, into: &out))
+        note(FieldName.instance, EventEncoding.writeOptional(",\"instance\":", instance, limit: nameLimit ?? FieldSize.label, into: &out))
+        note(FieldName.source, EventEncoding.writeOptional(",\"source\":", source, limit: nameLimit ?? FieldSize.label, into: &out))
+        note(FieldName.message, EventEncoding.writeOptional(",\"message\":", message, limit: stringLimit, into: &out))
+        note(FieldName.correlationID, EventEncoding.writeTrace(
+            correlationID: correlationID, traceID: traceID, spanID: spanID, parentSpanID: parentSpanID,
+            traceFlags: traceFlags, nameLimit: nameLimit, into: &out))
+        for name in EventEncoding.writePayload(payload, stringLimit: stringLimit, nameLimit: nameLimit, into: &out) { note(name, true) }
+        if let droppedEvents {
+            out.append(ascii: ",\"dropped_events\":")
+            JSONWriter.writeInt(droppedEvents, into: &out)
+        }
+        if writeAttributes {
+            for key in attributes.keys.sorted() {
+                let name = EventEncoding.attributeKey(key)
+                let keyLimit = nameLimit ?? FieldSize.attributeKey
+                let keyCut = JSONWriter.writeKey(name, limit: keyLimit, into: &out)
+                let valueCut = JSONWriter.writeValue(
+                    attributes[key]!, stringLimit: stringLimit, depth: maxNesting, keyLimit: keyLimit, into: &out)
+                note(name, keyCut || valueCut)
+            }
+        }
+        if lineTruncated || shortened { out.append(ascii: ",\"line_truncated\":true") }
+        EventEncoding.writeTruncatedFields(cut, into: &out)
+        out.append(UInt8(ascii: "}"))
     }
 
     /// The event as one canonical JSON line, without the trailing newline.

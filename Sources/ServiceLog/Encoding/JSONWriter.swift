@@ -21,21 +21,22 @@ public enum JSONWriter {
     }
 
     /// Writes `"text"` with JSON escaping. A string longer than `limit` UTF-8 bytes is cut at a character
-    /// boundary and `…[truncated N bytes]` is appended.
-    @inline(__always)
-    public static func writeString(_ text: String, limit: Int = .max, into out: inout OutputBuffer) {
-        if let done: Void = text.utf8.withContiguousStorageIfAvailable({
+    /// boundary and `…[truncated N bytes]` is appended. Returns whether it was cut.
+    @inline(__always) @discardableResult
+    public static func writeString(_ text: String, limit: Int = .max, into out: inout OutputBuffer) -> Bool {
+        if let cut = text.utf8.withContiguousStorageIfAvailable({
             writeValidUTF8(UnsafeRawBufferPointer($0), limit: limit, into: &out)
         }) {
-            return done
+            return cut
         }
         let copy = Array(text.utf8)
-        copy.withUnsafeBytes { writeValidUTF8($0, limit: limit, into: &out) }
+        return copy.withUnsafeBytes { writeValidUTF8($0, limit: limit, into: &out) }
     }
 
-    /// Writes bytes known to be valid UTF-8 (Swift strings always are) as a JSON string.
-    @inline(__always)
-    public static func writeValidUTF8(_ bytes: UnsafeRawBufferPointer, limit: Int = .max, into out: inout OutputBuffer) {
+    /// Writes bytes known to be valid UTF-8 (Swift strings always are) as a JSON string. Returns whether
+    /// the string was cut at `limit`.
+    @inline(__always) @discardableResult
+    public static func writeValidUTF8(_ bytes: UnsafeRawBufferPointer, limit: Int = .max, into out: inout OutputBuffer) -> Bool {
         var length = bytes.count
         var cut = 0
         let limit = max(limit, 0)
@@ -53,6 +54,7 @@ public enum JSONWriter {
             out.append(ascii: " bytes]")
         }
         out.append(UInt8(ascii: "\""))
+        return cut > 0
     }
 
     @inline(__always)
@@ -122,7 +124,7 @@ public enum JSONWriter {
             return 0
         }
         let (repaired, replacements) = UTF8Validation.repair(bytes)
-        repaired.withUnsafeBytes { writeValidUTF8($0, limit: limit, into: &out) }
+        _ = repaired.withUnsafeBytes { writeValidUTF8($0, limit: limit, into: &out) }
         return replacements
     }
 
@@ -199,42 +201,59 @@ public enum JSONWriter {
         }
     }
 
-    /// Writes `,"key":` with the key escaped (keys from metadata are arbitrary text).
-    @inline(__always)
-    public static func writeKey(_ key: String, into out: inout OutputBuffer) {
+    /// Writes `,"key":` with the key escaped (keys from metadata are arbitrary text). Returns whether the
+    /// key was cut at ``FieldSize/attributeKey`` bytes.
+    @inline(__always) @discardableResult
+    public static func writeKey(_ key: String, limit: Int = FieldSize.attributeKey, into out: inout OutputBuffer) -> Bool {
         out.append(UInt8(ascii: ","))
-        writeString(key, limit: 256, into: &out)
+        let cut = writeString(key, limit: limit, into: &out)
         out.append(UInt8(ascii: ":"))
+        return cut
     }
 
     /// Writes a ``JSONValue``. Nesting deeper than `depth` is written as a string marker, not recursed.
-    public static func writeValue(_ value: JSONValue, stringLimit: Int, depth: Int = 16, into out: inout OutputBuffer) {
+    /// Returns whether anything was cut (a string, a key, or nesting).
+    @discardableResult
+    public static func writeValue(
+        _ value: JSONValue, stringLimit: Int, depth: Int = 16, keyLimit: Int = FieldSize.attributeKey, into out: inout OutputBuffer
+    ) -> Bool {
         switch value {
         case .null: out.append(ascii: "null")
         case .bool(let flag): out.append(ascii: flag ? "true" : "false")
         case .int(let number): writeInt(Int(number), into: &out)
         case .double(let number): writeDouble(number, into: &out)
-        case .string(let text): writeString(text, limit: stringLimit, into: &out)
+        case .string(let text): return writeString(text, limit: stringLimit, into: &out)
         case .array(let items):
-            guard depth > 0 else { return out.append(ascii: "\"[nested too deep]\"") }
+            guard depth > 0 else {
+                out.append(ascii: "\"[nested too deep]\"")
+                return true
+            }
+            var cut = false
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                writeValue(item, stringLimit: stringLimit, depth: depth - 1, into: &out)
+                if writeValue(item, stringLimit: stringLimit, depth: depth - 1, keyLimit: keyLimit, into: &out) { cut = true }
             }
             out.append(UInt8(ascii: "]"))
+            return cut
         case .object(let fields):
-            guard depth > 0 else { return out.append(ascii: "\"[nested too deep]\"") }
+            guard depth > 0 else {
+                out.append(ascii: "\"[nested too deep]\"")
+                return true
+            }
+            var cut = false
             out.append(UInt8(ascii: "{"))
             var first = true
             for key in fields.keys.sorted() {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                writeString(key, limit: 256, into: &out)
+                if writeString(key, limit: keyLimit, into: &out) { cut = true }
                 out.append(UInt8(ascii: ":"))
-                writeValue(fields[key]!, stringLimit: stringLimit, depth: depth - 1, into: &out)
+                if writeValue(fields[key]!, stringLimit: stringLimit, depth: depth - 1, keyLimit: keyLimit, into: &out) { cut = true }
             }
             out.append(UInt8(ascii: "}"))
+            return cut
         }
+        return false
     }
 }

@@ -3,60 +3,80 @@ import Logging
 /// Writes swift-log metadata as JSON, keeping numbers and booleans typed, redacting secrets and keeping
 /// reserved names out of the way.
 enum MetadataEncoding {
-    /// Writes each entry as `,"key":value`. Keys that are reserved get the `metadata.` prefix.
-    static func write(_ metadata: Logger.Metadata, redaction: Redaction, stringLimit: Int, maxNesting: Int, into out: inout OutputBuffer) {
+    /// Writes each entry as `,"key":value`. Keys that are reserved get the `metadata.` prefix. Returns the
+    /// keys (as written) whose key or value was cut, for `field_truncated`.
+    @discardableResult
+    static func write(
+        _ metadata: Logger.Metadata, redaction: Redaction, stringLimit: Int, maxNesting: Int, into out: inout OutputBuffer
+    ) -> [String] {
         let limits = EncodingLimits(maxStringBytes: stringLimit, maxNesting: maxNesting)
+        var cutKeys: [String] = []
         for (key, value) in metadata {
             out.append(UInt8(ascii: ","))
+            var cut = false
             if FieldName.isReserved(key) {
                 out.append(UInt8(ascii: "\""))
                 JSONWriter.writeEscapedBody(FieldName.collisionPrefix, into: &out)
                 JSONWriter.writeEscapedBody(key, into: &out)
                 out.append(UInt8(ascii: "\""))
             } else {
-                JSONWriter.writeString(key, limit: 256, into: &out)
+                cut = JSONWriter.writeString(key, limit: FieldSize.attributeKey, into: &out)
             }
             out.append(UInt8(ascii: ":"))
             if redaction.isSecret(key) {
                 JSONWriter.writeString(Redaction.replacement, into: &out)
-            } else {
-                writeValue(value, redaction: redaction, limits: limits, depth: limits.maxNesting, into: &out)
+            } else if writeValue(value, redaction: redaction, limits: limits, depth: limits.maxNesting, into: &out) {
+                cut = true
             }
+            if cut { cutKeys.append(FieldName.isReserved(key) ? FieldName.collisionPrefix + key : key) }
         }
+        return cutKeys
     }
 
+    /// Writes one value; returns whether anything in it was cut.
+    @discardableResult
     static func writeValue(
         _ value: Logger.MetadataValue, redaction: Redaction, limits: EncodingLimits, depth: Int, into out: inout OutputBuffer
-    ) {
+    ) -> Bool {
         switch value {
         case .string(let text):
-            JSONWriter.writeString(text, limit: limits.maxStringBytes, into: &out)
+            return JSONWriter.writeString(text, limit: limits.maxStringBytes, into: &out)
         case .stringConvertible(let convertible):
-            writeConvertible(convertible, limit: limits.maxStringBytes, into: &out)
+            return writeConvertible(convertible, limit: limits.maxStringBytes, into: &out)
         case .array(let items):
-            guard depth > 0 else { return out.append(ascii: "\"[nested too deep]\"") }
+            guard depth > 0 else {
+                out.append(ascii: "\"[nested too deep]\"")
+                return true
+            }
+            var cut = false
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, into: &out)
+                if writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, into: &out) { cut = true }
             }
             out.append(UInt8(ascii: "]"))
+            return cut
         case .dictionary(let fields):
-            guard depth > 0 else { return out.append(ascii: "\"[nested too deep]\"") }
+            guard depth > 0 else {
+                out.append(ascii: "\"[nested too deep]\"")
+                return true
+            }
+            var cut = false
             out.append(UInt8(ascii: "{"))
             var first = true
             for (key, item) in fields {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                JSONWriter.writeString(key, limit: 256, into: &out)
+                if JSONWriter.writeString(key, limit: FieldSize.attributeKey, into: &out) { cut = true }
                 out.append(UInt8(ascii: ":"))
                 if redaction.isSecret(key) {
                     JSONWriter.writeString(Redaction.replacement, into: &out)
-                } else {
-                    writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, into: &out)
+                } else if writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, into: &out) {
+                    cut = true
                 }
             }
             out.append(UInt8(ascii: "}"))
+            return cut
         }
     }
 
@@ -91,19 +111,24 @@ enum MetadataEncoding {
     }
 
     /// Numbers and booleans stay JSON numbers and booleans; everything else is its description.
-    static func writeConvertible(_ value: any CustomStringConvertible & Sendable, limit: Int, into out: inout OutputBuffer) {
+    /// Returns whether a string was cut.
+    @discardableResult
+    static func writeConvertible(_ value: any CustomStringConvertible & Sendable, limit: Int, into out: inout OutputBuffer) -> Bool {
         switch value {
         case let number as Int: JSONWriter.writeInt(number, into: &out)
         case let number as Int64: JSONWriter.writeInt(Int(number), into: &out)
         case let number as Int32: JSONWriter.writeInt(Int(number), into: &out)
-        case let number as UInt: number <= UInt(Int.max) ? JSONWriter.writeInt(Int(number), into: &out) : JSONWriter.writeString(number.description, into: &out)
-        case let number as UInt64: number <= UInt64(Int.max) ? JSONWriter.writeInt(Int(number), into: &out) : JSONWriter.writeString(number.description, into: &out)
+        case let number as UInt:
+            if number <= UInt(Int.max) { JSONWriter.writeInt(Int(number), into: &out) } else { JSONWriter.writeString(number.description, into: &out) }
+        case let number as UInt64:
+            if number <= UInt64(Int.max) { JSONWriter.writeInt(Int(number), into: &out) } else { JSONWriter.writeString(number.description, into: &out) }
         case let number as UInt32: JSONWriter.writeInt(Int(number), into: &out)
         case let number as Double: JSONWriter.writeDouble(number, into: &out)
         case let number as Float: JSONWriter.writeDouble(Double(number), into: &out)
         case let flag as Bool: out.append(ascii: flag ? "true" : "false")
-        case let text as String: JSONWriter.writeString(text, limit: limit, into: &out)
-        default: JSONWriter.writeString(value.description, limit: limit, into: &out)
+        case let text as String: return JSONWriter.writeString(text, limit: limit, into: &out)
+        default: return JSONWriter.writeString(value.description, limit: limit, into: &out)
         }
+        return false
     }
 }

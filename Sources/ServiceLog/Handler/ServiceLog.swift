@@ -59,7 +59,7 @@ public enum ServiceLog {
             var event = Event(
                 timestamp: .now(), level: .warning, service: configuration.service, payload: .log,
                 message: "servicelog lost \(count) events: \(reason)", host: configuration.host,
-                instance: configuration.instance, attributes: ["dropped_events": .int(Int64(count))])
+                instance: configuration.instance, droppedEvents: count)
             event.eventID = configuration.includesEventID ? IDGenerator.eventID() : nil
             return event.jsonLine()
         }

@@ -112,7 +112,7 @@ public struct ServiceLogHandler: LogHandler {
                     timestamp: timestamp, context: context, core: core, stringLimit: core.limits.fallbackStringBytes,
                     withMetadata: false, into: &out)
                 out.truncate(to: out.byteCount - 1)
-                out.append(ascii: ",\"line_truncated\":true}")
+                out.append(ascii: ",\"line_truncated\":true}")  // after field_truncated, if any: order is free
             }
         }
     }
@@ -136,30 +136,40 @@ public struct ServiceLogHandler: LogHandler {
         timestamp: Timestamp, context: CorrelationContext?, core: Core, stringLimit: Int,
         withMetadata: Bool, into out: inout OutputBuffer
     ) {
-        EventEncoding.writeHeader(timestamp: timestamp, level: level, service: core.service, eventType: payload.eventType, into: &out)
+        // Names of the fields cut to their limits, for `field_truncated`; empty (no allocation) as a rule.
+        var cut: [String] = []
+        if EventEncoding.writeHeader(timestamp: timestamp, level: level, service: core.service, eventType: payload.eventType, into: &out) {
+            cut.append(FieldName.service)
+        }
         if core.includesEventID {
             out.append(ascii: ",\"event_id\":")
             IDGenerator.writeEventID(into: &out)
         }
-        EventEncoding.writeOptional(",\"host\":", core.host, limit: 256, into: &out)
-        EventEncoding.writeOptional(",\"instance\":", core.instance, limit: 256, into: &out)
-        EventEncoding.writeOptional(",\"source\":", source, limit: 256, into: &out)
+        if EventEncoding.writeOptional(",\"host\":", core.host, limit: FieldSize.label, into: &out) { cut.append(FieldName.host) }
+        if EventEncoding.writeOptional(",\"instance\":", core.instance, limit: FieldSize.label, into: &out) { cut.append(FieldName.instance) }
+        if EventEncoding.writeOptional(",\"source\":", source, limit: FieldSize.label, into: &out) { cut.append(FieldName.source) }
         if let message, !(message.isEmpty && payload.allowsEmptyMessage) {
             out.append(ascii: ",\"message\":")
-            JSONWriter.writeString(message, limit: stringLimit, into: &out)
+            if JSONWriter.writeString(message, limit: stringLimit, into: &out) { cut.append(FieldName.message) }
         } else if message == nil && !payload.allowsEmptyMessage {
             out.append(ascii: ",\"message\":\"\"")  // `log` and `error` events require one
         }
         if let context {
-            EventEncoding.writeTrace(
+            if EventEncoding.writeTrace(
                 correlationID: context.correlationID, traceID: context.trace.traceID, spanID: context.trace.spanID,
                 parentSpanID: context.parentSpanID, traceFlags: context.trace.flags.rawValue, into: &out)
+            {
+                cut.append(FieldName.correlationID)
+            }
         }
-        EventEncoding.writePayload(payload, stringLimit: stringLimit, into: &out)
+        let payloadCut = EventEncoding.writePayload(payload, stringLimit: stringLimit, into: &out)
+        if !payloadCut.isEmpty { cut += payloadCut }
         if withMetadata && !metadata.isEmpty {
-            MetadataEncoding.write(
+            let metadataCut = MetadataEncoding.write(
                 metadata, redaction: core.redaction, stringLimit: stringLimit, maxNesting: core.limits.maxNesting, into: &out)
+            if !metadataCut.isEmpty { cut += metadataCut }
         }
+        EventEncoding.writeTruncatedFields(cut, into: &out)
         out.append(UInt8(ascii: "}"))
     }
 }

@@ -29,12 +29,21 @@ public struct Event: Sendable, Hashable {
     public var traceFlags: UInt8?
     /// Free-form fields: swift-log metadata on the way out, unknown fields on the way in.
     public var attributes: [String: JSONValue]
+    /// `dropped_events`: in a loss report, how many events the producer lost before this one.
+    public var droppedEvents: Int?
+    /// `line_truncated`: the producer re-wrote this event shortened (strings cut, metadata dropped)
+    /// because its line was over the limit.
+    public var lineTruncated: Bool
+    /// `field_truncated`: the fields whose values an encoder cut; empty when nothing was cut.
+    /// ``jsonLine(limits:)`` adds to it whatever it cuts itself.
+    public var truncatedFields: [String]
 
     public init(
         timestamp: Timestamp, level: Logger.Level, service: String, payload: EventPayload, message: String? = nil,
         eventID: String? = nil, host: String? = nil, instance: String? = nil, source: String? = nil,
         correlationID: String? = nil, traceID: TraceID? = nil, spanID: SpanID? = nil, parentSpanID: SpanID? = nil,
-        traceFlags: UInt8? = nil, attributes: [String: JSONValue] = [:]
+        traceFlags: UInt8? = nil, attributes: [String: JSONValue] = [:], droppedEvents: Int? = nil,
+        lineTruncated: Bool = false, truncatedFields: [String] = []
     ) {
         self.timestamp = timestamp
         self.level = level
@@ -51,6 +60,9 @@ public struct Event: Sendable, Hashable {
         self.parentSpanID = parentSpanID
         self.traceFlags = traceFlags
         self.attributes = attributes
+        self.droppedEvents = droppedEvents
+        self.lineTruncated = lineTruncated
+        self.truncatedFields = truncatedFields
     }
 
     /// The event's `event_type`.

@@ -30,12 +30,18 @@ public enum FieldName {
     public static let cpuPercent = "cpu_percent"
     public static let threads = "threads"
     public static let openFDs = "open_fds"
+    /// A loss report: how many events the producer lost before this one (see `docs/event-format.md`).
+    public static let droppedEvents = "dropped_events"
+    /// The event was re-written shortened because its line was over the limit.
+    public static let lineTruncated = "line_truncated"
+    /// The fields whose values an encoder cut (each ends in `…[truncated N bytes]`).
+    public static let fieldTruncated = "field_truncated"
 
     /// Every reserved name.
     public static let reserved: Set<String> = [
         timestamp, level, service, eventType, eventID, host, instance, message, source, correlationID, traceID,
         spanID, parentSpanID, traceFlags, method, endpoint, userID, statusCode, durationMS, success, targetService,
-        error, attempt, errorType, stack, memoryMB, cpuPercent, threads, openFDs,
+        error, attempt, errorType, stack, memoryMB, cpuPercent, threads, openFDs, droppedEvents, lineTruncated, fieldTruncated,
     ]
 
     /// Whether `key` is reserved. Runs on every metadata key of every event, so it compares against
@@ -50,7 +56,8 @@ public enum FieldName {
         case 9: key == timestamp || key == memory_mb_
         case 10: key == eventType || key == errorType
         case 11: key == statusCode || key == durationMS || key == traceFlags || key == cpuPercent
-        case 14: key == correlationID || key == parentSpanID || key == targetService
+        case 14: key == correlationID || key == parentSpanID || key == targetService || key == droppedEvents || key == lineTruncated
+        case 15: key == fieldTruncated
         default: false
         }
     }

@@ -39,4 +39,16 @@ public indirect enum JSONValue: Sendable, Hashable {
         if case .bool(let value) = self { return value }
         return nil
     }
+
+    /// The strings of an array that holds only strings (`field_truncated`), else `nil`.
+    var fieldNames: [String]? {
+        guard case .array(let items) = self else { return nil }
+        var names: [String] = []
+        names.reserveCapacity(items.count)
+        for item in items {
+            guard case .string(let name) = item else { return nil }
+            names.append(name)
+        }
+        return names
+    }
 }

@@ -28,6 +28,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
     }
 
+    /// This time moved by `microseconds` (negative: earlier), saturating at the ends of `Int64` instead
+    /// of trapping: timestamps come from data, and arithmetic on data must never stop the process.
+    public func adding(microseconds: Int64) -> Timestamp {
+        let (sum, overflow) = microsecondsSinceEpoch.addingReportingOverflow(microseconds)
+        guard overflow else { return Timestamp(microsecondsSinceEpoch: sum) }
+        return Timestamp(microsecondsSinceEpoch: microseconds > 0 ? .max : .min)
+    }
+
     /// The RFC 3339 form, e.g. `2026-11-24T10:15:02.123456Z`.
     public var description: String {
         var bytes = [UInt8](repeating: 0, count: Timestamp.encodedLength)

@@ -15,11 +15,21 @@ public struct DecodingLimits: Sendable, Hashable {
     public var maxLineBytes: Int
     /// Maximum nesting of arrays/objects.
     public var maxDepth: Int
+    /// Sizes and value ranges checked after the types; `nil` checks types only (see ``stored``).
+    public var fields: FieldLimits?
 
-    public init(maxLineBytes: Int = 1 << 20, maxDepth: Int = 32) {
+    /// Creates limits; by default 1 MiB lines, 32 levels of nesting and ``FieldLimits``' defaults.
+    public init(maxLineBytes: Int = 1 << 20, maxDepth: Int = 32, fields: FieldLimits? = FieldLimits()) {
         self.maxLineBytes = maxLineBytes
         self.maxDepth = maxDepth
+        self.fields = fields
     }
+
+    /// For lines this toolkit wrote itself and reads back (the analyzer's store, a producer exporting its
+    /// own lines): any length, nesting up to ``EncodingLimits/lossless``' bound, no range checks. They
+    /// were checked when they entered, or were written by an older version that did not check; either
+    /// way refusing them now would make them unreadable.
+    public static let stored = DecodingLimits(maxLineBytes: .max, maxDepth: EncodingLimits.lossless.maxNesting + 1, fields: nil)
 }
 
 extension Event {
@@ -34,6 +44,7 @@ extension Event {
     public init(jsonLine bytes: UnsafeRawBufferPointer, limits: DecodingLimits = DecodingLimits()) throws(EventDecodingError) {
         let line = try Event.trimmedLine(bytes, limits: limits)
         self = try CanonicalEventDecoder.decode(line, maxDepth: limits.maxDepth)
+        if let fields = limits.fields { try validate(fields, now: .now()) }
     }
 
     /// The original dictionary-based decoder: parses the whole line into a ``JSONValue`` tree, then reads the
@@ -51,6 +62,7 @@ extension Event {
         }
         guard case .object(let fields) = value else { throw EventDecodingError("line is not a JSON object") }
         try self.init(fields: fields)
+        if let fields = limits.fields { try validate(fields, now: .now()) }
     }
 
     /// The string form of ``init(referenceJSONLine:limits:)``.
@@ -86,7 +98,8 @@ extension Event {
         self = try result.get()
     }
 
-    /// Builds an event from the fields of a parsed JSON object, validating every reserved field.
+    /// Builds an event from the fields of a parsed JSON object, validating the type of every reserved
+    /// field (not sizes and ranges: ``init(jsonLine:limits:)`` checks those).
     public init(fields: [String: JSONValue]) throws(EventDecodingError) {
         var reader = FieldReader(fields: fields)
         guard let timestampText = try reader.string(FieldName.timestamp, required: true) else { fatalError() }
@@ -159,7 +172,9 @@ extension Event {
             correlationID: try reader.string(FieldName.correlationID),
             traceID: try reader.traceID(), spanID: try reader.spanID(FieldName.spanID),
             parentSpanID: try reader.spanID(FieldName.parentSpanID), traceFlags: try reader.traceFlags(),
-            attributes: [:])
+            attributes: [:], droppedEvents: try reader.int(FieldName.droppedEvents),
+            lineTruncated: try reader.bool(FieldName.lineTruncated) ?? false,
+            truncatedFields: try reader.fieldNames(FieldName.fieldTruncated))
         // Everything not consumed is kept, including reserved names that do not belong to this event type
         // (they are written back under `metadata.<name>`): nothing a producer sent is silently lost.
         attributes = reader.fields
@@ -201,6 +216,15 @@ struct FieldReader {
         guard let flag = value.boolValue else { throw EventDecodingError("field '\(name)' must be true or false") }
         return flag
     }
+
+    /// `field_truncated`: an array of field names.
+    mutating func fieldNames(_ name: String) throws(EventDecodingError) -> [String] {
+        guard let value = try take(name, required: false) else { return [] }
+        guard let names = value.fieldNames else { throw EventDecodingError(FieldReader.fieldNamesReason(name)) }
+        return names
+    }
+
+    static func fieldNamesReason(_ name: String) -> String { "field '\(name)' must be an array of field names" }
 
     mutating func traceID() throws(EventDecodingError) -> TraceID? {
         guard let text = try string(FieldName.traceID) else { return nil }

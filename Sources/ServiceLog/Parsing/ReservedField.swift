@@ -15,6 +15,7 @@ enum ReservedField: Int, CaseIterable, Sendable {
     case traceID, spanID, parentSpanID, traceFlags
     case method, endpoint, userID, statusCode, durationMS, success, targetService, error, attempt
     case errorType, stack, memoryMB, cpuPercent, threads, openFDs
+    case droppedEvents, lineTruncated, fieldTruncated
 
     /// The field's name on the wire (one of ``FieldName``'s constants).
     var name: String {
@@ -48,13 +49,16 @@ enum ReservedField: Int, CaseIterable, Sendable {
         case .cpuPercent: FieldName.cpuPercent
         case .threads: FieldName.threads
         case .openFDs: FieldName.openFDs
+        case .droppedEvents: FieldName.droppedEvents
+        case .lineTruncated: FieldName.lineTruncated
+        case .fieldTruncated: FieldName.fieldTruncated
         }
     }
 
     /// The reserved field whose name is exactly `key` (UTF-8), or `nil` for any other key.
     @inline(__always)
     init?(key: UnsafeRawBufferPointer) {
-        guard key.count >= 4, key.count <= 14 else { return nil }
+        guard key.count >= 4, key.count <= 15 else { return nil }
         let field: ReservedField
         switch (key.count, key[0]) {
         case (4, UInt8(ascii: "h")): field = .host
@@ -98,6 +102,9 @@ enum ReservedField: Int, CaseIterable, Sendable {
         case (14, UInt8(ascii: "c")): field = .correlationID
         case (14, UInt8(ascii: "p")): field = .parentSpanID
         case (14, UInt8(ascii: "t")): field = .targetService
+        case (14, UInt8(ascii: "d")): field = .droppedEvents
+        case (14, UInt8(ascii: "l")): field = .lineTruncated
+        case (15, UInt8(ascii: "f")): field = .fieldTruncated
         default: return nil
         }
         guard field.matches(key) else { return nil }
@@ -151,6 +158,9 @@ enum ReservedField: Int, CaseIterable, Sendable {
         case .cpuPercent: "cpu_percent"
         case .threads: "threads"
         case .openFDs: "open_fds"
+        case .droppedEvents: "dropped_events"
+        case .lineTruncated: "line_truncated"
+        case .fieldTruncated: "field_truncated"
         }
     }
 }

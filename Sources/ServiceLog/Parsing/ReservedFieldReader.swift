@@ -76,6 +76,15 @@ struct ReservedFieldReader {
         }
     }
 
+    /// `field_truncated`: an array of field names, as ``FieldReader/fieldNames(_:)``.
+    mutating func fieldNames(_ field: ReservedField) throws(EventDecodingError) -> [String] {
+        switch try take(field, required: false) {
+        case nil: return []
+        case .composite(let value) where value.fieldNames != nil: return value.fieldNames!
+        default: throw EventDecodingError(FieldReader.fieldNamesReason(field.name))
+        }
+    }
+
     mutating func traceID() throws(EventDecodingError) -> TraceID? {
         guard let text = try text(.traceID) else { return nil }
         guard let id = withBytes(text, { HexID.traceID(utf8: $0) }) else {
@@ -187,7 +196,8 @@ struct ReservedFieldReader {
             eventID: try string(.eventID), host: try string(.host), instance: try string(.instance),
             source: try string(.source), correlationID: try string(.correlationID),
             traceID: try traceID(), spanID: try spanID(.spanID), parentSpanID: try spanID(.parentSpanID),
-            traceFlags: try traceFlags(), attributes: [:])
+            traceFlags: try traceFlags(), attributes: [:], droppedEvents: try int(.droppedEvents),
+            lineTruncated: try bool(.lineTruncated) ?? false, truncatedFields: try fieldNames(.fieldTruncated))
         // Reserved fields this event type did not consume are kept, as by Event(fields:).
         if values.present != 0 {
             for field in ReservedField.allCases where values.contains(field) {

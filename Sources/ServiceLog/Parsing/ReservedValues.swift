@@ -34,14 +34,15 @@ enum ScannedValue {
 struct ReservedValues {
     typealias Slot = ScannedValue?
     private var slots: (
-        Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot,
-        Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot
+        Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot,
+        Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot, Slot
     ) = (
-        nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
-        nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil
+        nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
+        nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil
     )
 
-    /// Bit `field.rawValue` is set while the field has a value that was not taken.
+    /// Bit `field.rawValue` is set while the field has a value that was not taken (32 fields: every bit
+    /// is used; a 33rd reserved field needs a wider mask).
     private(set) var present: UInt32 = 0
 
     init() {}

@@ -84,6 +84,7 @@ final class DeliveryLoop {
             account(response, lines: nil, batch: batch, started: started)
             return true
         case .rejected(let status, let reason):
+            metrics.refused(reason: reason)
             deadLetter(lines(of: batch), status: status, reason: reason)
             return true
         case .tooLarge:
@@ -106,6 +107,7 @@ final class DeliveryLoop {
             case .acknowledged(let response):
                 account(response, lines: part, batch: nil, started: started)
             case .rejected(let status, let reason):
+                metrics.refused(reason: reason)
                 deadLetter(part, status: status, reason: reason)
             case .tooLarge:
                 guard settleSplitting(part, started: started) else { return false }
@@ -190,18 +192,43 @@ final class DeliveryLoop {
         let invalid = response.invalid ?? 0
         metrics.delivered(events: total - invalid, duplicates: response.duplicates ?? 0, latency: .now - started)
         guard invalid > 0 else { return }
-        // The receiver stored the batch but refused some lines; keep the ones it named.
+        // The receiver stored the batch but refused some lines: every one it names goes to the
+        // dead-letter file with its reason (the receiver's, or, past the reasons it lists, the one this
+        // shipper's own decoder gives for the line).
         let all = known ?? batch.map(lines(of:)) ?? []
-        let named = response.namedInvalidLines.filter { $0.line >= 1 && $0.line <= all.count }
-        for (line, reason) in named {
-            deadLetter([all[line - 1]], status: 200, reason: "receiver refused the line: \(reason)")
+        let reasons = Dictionary(response.namedInvalidLines, uniquingKeysWith: { first, _ in first })
+        var numbers = (response.invalidLines.map { ranges in all.indices.map { $0 + 1 }.filter(ranges.contains) })
+            ?? reasons.keys.sorted()
+        numbers = numbers.filter { $0 >= 1 && $0 <= all.count }
+        var grouped: [(reason: String, lines: [ArraySlice<UInt8>])] = []
+        for number in numbers {
+            let reason = "receiver refused the line: " + (reasons[number] ?? Self.localReason(all[number - 1], invalid: invalid, described: reasons.count))
+            // Consecutive lines with the same reason share one durable write.
+            if grouped.last?.reason == reason { grouped[grouped.count - 1].lines.append(all[number - 1]) } else { grouped.append((reason, [all[number - 1]])) }
         }
-        if invalid > named.count {
-            metrics.dropped(invalid - named.count, reason: "receiver_invalid")
+        for group in grouped { deadLetter(group.lines, status: 200, reason: group.reason) }
+        if invalid > numbers.count {
+            // Only a receiver that names fewer lines than it counts gets here (not the analyzer).
+            metrics.dropped(invalid - numbers.count, reason: "receiver_invalid")
         }
         logger.warning(
-            "the receiver refused lines of an acknowledged batch",
-            metadata: ["invalid": "\(invalid)", "first_error": "\(response.errors?.first ?? "")"])
+            "the receiver refused lines of an acknowledged batch; they are in the dead-letter file",
+            metadata: ["invalid": "\(invalid)", "dead_lettered": "\(numbers.count)", "first_error": "\(response.errors?.first ?? "")",
+                "file": "\(deadLetters.path)"])
+    }
+
+    /// Why a line the receiver refused without a reason is bad, as this shipper's decoder sees it.
+    static func localReason(_ line: ArraySlice<UInt8>, invalid: Int, described: Int) -> String {
+        let verdict = line.withUnsafeBytes { bytes -> String? in
+            do throws(EventDecodingError) {
+                _ = try Event(jsonLine: bytes, limits: DecodingLimits(maxLineBytes: .max))
+                return nil
+            } catch {
+                return error.reason
+            }
+        }
+        return verdict
+            ?? "no reason given (the receiver described \(described) of the batch's \(invalid) invalid lines; this shipper finds nothing wrong with it)"
     }
 
     private func deadLetter(_ lines: [ArraySlice<UInt8>], status: Int?, reason: String) {

@@ -79,6 +79,7 @@ public final class PipelineMetrics: Sendable {
             $0.duplicatesReported += duplicateCount
             $0.lastAcknowledged = .now()
             $0.lastDeliveryError = nil
+            $0.deliveryFailingSince = nil
         }
     }
 
@@ -87,6 +88,15 @@ public final class PipelineMetrics: Sendable {
         snapshot.withLock {
             $0.deliveryRetries += 1
             $0.lastDeliveryError = reason
+            if $0.deliveryFailingSince == nil { $0.deliveryFailingSince = .now() }
+        }
+    }
+
+    /// A whole batch was refused for good (dead-lettered): a failed delivery, although nothing waits.
+    func refused(reason: String) {
+        snapshot.withLock {
+            $0.lastDeliveryError = reason
+            if $0.deliveryFailingSince == nil { $0.deliveryFailingSince = .now() }
         }
     }
 

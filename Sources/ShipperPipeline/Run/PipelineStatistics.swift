@@ -40,11 +40,20 @@ public struct PipelineStatistics: Sendable, Hashable, Codable {
     public var lastAcknowledged: Timestamp?
     /// The last delivery failure, for the health endpoint.
     public var lastDeliveryError: String?
+    /// Since when every delivery attempt has failed (retried, refused as a misconfiguration, or a
+    /// whole batch dead-lettered); `nil` once one is acknowledged again.
+    public var deliveryFailingSince: Timestamp?
     /// Sources that failed and are being reopened, with why.
     public var failingSources: [String: String] = [:]
 
     /// Zero counters.
     public init() {}
+
+    /// Seconds deliveries have been failing without one acknowledged in between (0 when they are not).
+    public func deliveryFailingSeconds(now: Timestamp) -> Double {
+        guard let since = deliveryFailingSince else { return 0 }
+        return Double(now.microsecondsSinceEpoch - since.microsecondsSinceEpoch) / 1e6
+    }
 
     /// Seconds since the oldest undelivered data could have been acknowledged: 0 when the spool is
     /// empty, else the time since the last acknowledgement (or since `startedAt`).

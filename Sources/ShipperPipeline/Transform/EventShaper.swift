@@ -78,10 +78,7 @@ public struct EventShaper: Sendable {
         for (key, value) in enrichment.attributes { attributes[key] = .string(value) }
         if let origin = enrichment.origin { attributes["log_origin"] = .string(origin) }
         if let parseError { attributes["parse_error"] = .string(parseError) }
-        if record.isTruncated {
-            attributes["line_truncated"] = .bool(true)
-            attributes["original_bytes"] = .int(Int64(record.originalLength))
-        }
+        if record.isTruncated { attributes["original_bytes"] = .int(Int64(record.originalLength)) }
         let event = Event(
             timestamp: enrichment.timestamp ?? now,
             level: LevelGuess.level(of: text, priority: enrichment.priority),
@@ -90,7 +87,7 @@ public struct EventShaper: Sendable {
             message: String(decoding: text, as: UTF8.self),
             eventID: EventIDDerivation.eventID(for: record),
             host: nonEmpty(enrichment.host) ?? defaults.host,
-            attributes: attributes)
+            attributes: attributes, lineTruncated: record.isTruncated)
         var out = OutputBuffer(capacity: text.count + 256)
         event.encode(into: &out, limits: encodingLimits)
         return out.bytes
