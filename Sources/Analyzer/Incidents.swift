@@ -20,8 +20,8 @@ struct Incidents: AsyncParsableCommand {
             refused connections, silence, slow links, memory, CPU, pools, new errors, request shape), names \
             the likeliest root cause and its kind, shows the path the failure took to the users, and groups \
             the error messages into templates. When no service's own behaviour changed enough, it says so \
-            (root cause "not determined", confidence under 0.5) rather than guess. An incident keeps the ID \
-            it got when first detected, here or by `analyzer serve`.
+            (root cause "not determined", confidence under 0.5) rather than guess. An incident that `analyzer \
+            serve` tracks keeps the ID it got when first detected there.
 
             JSON (--json) is an array of objects with: id, start, end, root_cause {service (null when not \
             determined), kind, confidence}, candidates [{service, score, kind, evidence}], path (root cause \
@@ -59,12 +59,9 @@ struct Incidents: AsyncParsableCommand {
         let observations = Observations(events: events)
         var incidents = IncidentAnalyzer().incidents(in: observations)
         if !events.isEmpty {
-            // The same incident keeps the ID it got when first detected (here or by `analyzer serve`).
-            var tracker = IncidentTracker(incidents: (try? await eventStore.trackedIncidents(limit: 1_000)) ?? [])
-            let changes = tracker.update(with: incidents, analysedFrom: observations.first, analysedUntil: observations.last.addingSaturated(1))
-            incidents = changes.found
-            let changed = Set(changes.opened + changes.updated + changes.resolved)
-            try? await eventStore.saveTrackedIncidents(tracker.incidents.filter { changed.contains($0.id) })
+            // An incident `analyzer serve` is tracking keeps the ID (and the lifecycle) it got there; this
+            // command reads them and changes nothing.
+            incidents = IncidentTracker(incidents: (try? await eventStore.trackedIncidents(limit: 1_000)) ?? []).identify(incidents)
             // Kept for `diagnose`, which then answers without analysing again (an optimisation: never fatal).
             try? await eventStore.save(StoredAnalysis(
                 from: observations.first, until: observations.last.addingSaturated(1), observations: observations, incidents: incidents))

@@ -168,8 +168,9 @@ public actor IncidentMonitor: Service {
             }
             let (newest, windowFrom, note) = try await window(range)
             let until = newest.adding(microseconds: 1).microsecondsSinceEpoch
-            // An open incident keeps its onset and the baseline before it in the window (up to 4 windows).
-            let from = await loadTracker().analysisStart(
+            // An open incident keeps its onset and the baseline before it in the window (up to 4 windows),
+            // unless the window was already cut to its event cap (memory comes first).
+            let from = note != nil ? windowFrom : await loadTracker().analysisStart(
                 from: windowFrom, until: until, earliest: range.lowerBound.microsecondsSinceEpoch,
                 maximumMicros: 4 * configuration.analysisWindow.microseconds)
             let events = try await store.events(matching: EventQuery(
