@@ -61,10 +61,21 @@ struct ChangeDetector: Sendable {
         var normal = [Bool](repeating: true, count: count)
         var marked = [Bool](repeating: false, count: count)
         var strongest = [Double](repeating: 0, count: count)
+        guard let firstData = buckets.firstIndex(where: { $0.total > 0 }) else { return [] }
         for windowEnd in (width - 1)..<count {
-            let windowStart = windowEnd - width + 1
+            // A low-traffic series (a few requests a minute) gets a longer window, up to three, so that it
+            // holds enough requests to say anything.
+            var windowStart = windowEnd - width + 1
+            func requests(_ range: ClosedRange<Int>) -> Int {
+                range.reduce(0) { $0 + (metric == .failures ? buckets[$1].total : buckets[$1].latencies.count) }
+            }
+            while windowStart > firstData, windowEnd - windowStart + 1 < 3 * width, requests(windowStart...windowEnd) < 2 * settings.minimumWindowRequests {
+                windowStart -= 1
+            }
+            // The warm-up is time since the series began, not a count of busy buckets.
+            guard windowStart - firstData >= settings.minimumBaselineBuckets else { continue }
             let baselineIndices = (max(0, windowStart - settings.historyBuckets)..<windowStart).filter { normal[$0] && buckets[$0].total > 0 }
-            guard baselineIndices.count >= settings.minimumBaselineBuckets else { continue }
+            guard !baselineIndices.isEmpty else { continue }
             guard let test = self.test(metric, buckets, window: windowStart...windowEnd, baseline: baselineIndices, quantiles: quantiles)
             else { continue }
             for index in windowStart...windowEnd where test.bucketIsAbove(buckets[index]) {

@@ -33,10 +33,15 @@ struct RequestSeriesSet: Sendable {
                 series[key]![bucket].add(outcome: span.outcome, durationMS: span.durationMS)
             }
         }
+        var callers: [String: Set<String>] = [:]
+        for call in observations.calls { callers[call.target, default: []].insert(call.caller) }
         for call in observations.calls where grid.contains(call.time) {
-            let key = SeriesKey.edge(caller: call.caller, target: call.target)
-            if series[key] == nil { series[key] = empty }
-            series[key]![grid.index(call.time)].add(outcome: call.outcome, durationMS: call.durationMS)
+            var keys = [SeriesKey.edge(caller: call.caller, target: call.target)]
+            if (callers[call.target]?.count ?? 0) >= 2 { keys.append(.incoming(call.target)) }
+            for key in keys {
+                if series[key] == nil { series[key] = empty }
+                series[key]![grid.index(call.time)].add(outcome: call.outcome, durationMS: call.durationMS)
+            }
         }
         addErrorLogs(observations, empty: empty)
         for key in series.keys {

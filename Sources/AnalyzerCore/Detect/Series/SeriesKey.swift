@@ -5,6 +5,9 @@ enum SeriesKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     case instance(String, String)
     case endpoint(String, String)
     case edge(caller: String, target: String)
+    /// Every call to a service, whoever made it: the service as all its callers see it (more requests
+    /// than any one edge, for a service called by several).
+    case incoming(String)
     /// A service's own error messages (not those it writes because a call of its own failed), per
     /// request it handled: for systems whose spans carry no status, errors show only here.
     case errorLogs(String)
@@ -12,7 +15,7 @@ enum SeriesKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The service whose behaviour the series shows (for an edge: the callee, as its callers see it).
     var service: String {
         switch self {
-        case .service(let name), .instance(let name, _), .endpoint(let name, _), .errorLogs(let name): name
+        case .service(let name), .instance(let name, _), .endpoint(let name, _), .errorLogs(let name), .incoming(let name): name
         case .edge(_, let target): target
         }
     }
@@ -25,9 +28,12 @@ enum SeriesKey: Sendable, Hashable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// Whether the series is of calls (one edge, or all calls to a service) rather than the service's own.
     var isEdge: Bool {
-        if case .edge = self { return true }
-        return false
+        switch self {
+        case .edge, .incoming: true
+        default: false
+        }
     }
 
     var description: String {
@@ -37,6 +43,7 @@ enum SeriesKey: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .endpoint(let name, let endpoint): "\(name) \(endpoint)"
         case .edge(let caller, let target): "\(caller) → \(target)"
         case .errorLogs(let name): "\(name) (error logs)"
+        case .incoming(let name): "→ \(name) (all callers)"
         }
     }
 
