@@ -29,6 +29,10 @@ private struct Builder {
     var callsByParent: [UInt64: [ChildCall]] = [:]
     /// Call index by the call's own span: a callee's server span names it as its parent.
     var callIndexBySpan: [UInt64: Int] = [:]
+    /// The caller's server span of each call, by the call's own span.
+    var callParentBySpan: [UInt64: UInt64] = [:]
+    /// Each server span's caller's server span (its grandparent through the call), by span.
+    var serverParent: [UInt64: UInt64] = [:]
     var requestEnds: [Int] = []
     var seenServerSpans = Set<UInt64>()
     var index = 0
@@ -61,6 +65,7 @@ private struct Builder {
                 correlationID: event.correlationID, time: time, durationMS: Self.finite(call.durationMS), statusCode: call.statusCode,
                 outcome: outcome, errorKind: call.error))
             if let parent = event.parentSpanID?.key {
+                if key != 0 { callParentBySpan[key] = parent }
                 let start = time.subtractingReportingOverflow(Self.micros(call.durationMS))
                 callsByParent[parent, default: []].append(ChildCall(
                     start: start.overflow ? .min : start.partialValue, end: time, failed: outcome == .failure, target: call.targetService))
@@ -113,6 +118,7 @@ private struct Builder {
                 observations.calls[callIndex].calleeDurationMS = duration
                 observations.calls[callIndex].calleeInstance = instance
             }
+            if key != 0, let parent, let callerSpan = callParentBySpan[parent] { serverParent[key] = callerSpan }
             observations.spans.append(Observations.ServerSpan(
                 service: event.service, instance: instance, correlationID: event.correlationID, endpoint: end.endpoint,
                 time: event.timestamp.microsecondsSinceEpoch, durationMS: duration,
@@ -120,8 +126,21 @@ private struct Builder {
                 outcome: RequestOutcome.of(status: end.statusCode, success: end.success), childFailed: childFailed,
                 isEntry: parent == nil || callIndexBySpan[parent!] == nil, childShape: shape, childCount: count))
         }
+        // An error is inherited when a call of its request failed, or when a service deeper in the same
+        // request wrote an error first: the deepest one is where it started, even for spans that carry
+        // no status (some tracers record none).
+        var erredBelow = Set<UInt64>()
+        for message in observations.errorMessages where message.isError && message.spanKey != 0 {
+            var current = serverParent[serverSpan(of: message.spanKey)]
+            var steps = 0
+            while let span = current, steps < 64, erredBelow.insert(span).inserted {
+                current = serverParent[span]
+                steps += 1
+            }
+        }
         for position in observations.errorMessages.indices where observations.errorMessages[position].spanKey != 0 {
-            observations.errorMessages[position].inherited = childFailedBySpan[observations.errorMessages[position].spanKey] ?? false
+            let span = serverSpan(of: observations.errorMessages[position].spanKey)
+            observations.errorMessages[position].inherited = (childFailedBySpan[span] ?? false) || erredBelow.contains(span)
         }
         observations.spans.sort { $0.time < $1.time }
         observations.calls.sort { $0.time < $1.time }
@@ -131,6 +150,11 @@ private struct Builder {
         for key in observations.eventTimes.keys { observations.eventTimes[key]!.sort() }
         for key in observations.instanceEventTimes.keys { observations.instanceEventTimes[key]!.sort() }
         return observations
+    }
+
+    /// The server span a message's span belongs to: itself, or the caller's span for a client span.
+    func serverSpan(of key: UInt64) -> UInt64 {
+        callParentBySpan[key] ?? key
     }
 
     /// Waiting time (calls and the backoff between a failed attempt and its retry), whether the last

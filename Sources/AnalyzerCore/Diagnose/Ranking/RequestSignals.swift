@@ -41,11 +41,14 @@ enum RequestSignals {
         else { return [] }
         let r50 = (d50 + 0.5) / (b50 + 0.5)
         let r90 = (d90 + 0.5) / (b90 + 0.5)
-        let median = r50 >= 1.5 && d50 - b50 >= 2
-        let tail = r90 >= 2 && d90 - b90 >= 5
+        // A change counts beyond what the service varies by on its own: its baseline's two halves
+        // differing by ×2 (a busy, noisy service) ask for more than ×2 during.
+        let noise = Self.instability(before.selfTimes)
+        let median = r50 >= 1.5 * noise.median && d50 - b50 >= 2
+        let tail = r90 >= 2 * noise.tail && d90 - b90 >= 5
         // The shift must also be one that chance cannot explain (few requests on either side).
         guard median || tail, Statistics.rankZ(before.selfTimes, during.selfTimes) >= 3 else { return [] }
-        let strength = max(median ? log2(r50) : 0, tail ? 0.75 * log2(r90) : 0)
+        let strength = max(median ? log2(r50 / noise.median) : 0, tail ? 0.75 * log2(r90 / noise.tail) : 0)
         let on = instance.map { " on instance \($0)" } ?? ""
         let summary = median
             ? "\(service)'s own processing time p50 went from \(ms(b50)) ms to \(ms(d50)) ms (×\(ratio(r50)))\(on)"
@@ -55,6 +58,21 @@ enum RequestSignals {
             evidence: Evidence(signal: "self_time", summary: summary, before: median ? b50 : b90, during: median ? d50 : d90,
                                sampleRequests: Array(during.failingRequests.prefix(5))),
             onset: context.detectedOnset(of: service))]
+    }
+
+    /// How much a baseline varies on its own: the ratio (≥ 1) of the medians, and of the 90th
+    /// percentiles, of its first and second halves in time. `1` for a steady service or too little data.
+    static func instability(_ values: [Double]) -> (median: Double, tail: Double) {
+        guard values.count >= 20 else { return (1, 1) }
+        let half = values.count / 2
+        let first = Array(values[..<half])
+        let second = Array(values[half...])
+        func spread(_ q: Double) -> Double {
+            guard let a = Quantile.of(first, q), let b = Quantile.of(second, q) else { return 1 }
+            let ratio = (a + 0.5) / (b + 0.5)
+            return max(ratio, 1 / ratio)
+        }
+        return (spread(0.5), spread(0.9))
     }
 
     static func ownErrors(_ service: String, _ before: ServiceBehaviour, _ during: ServiceBehaviour, instance: String?) -> [Finding] {

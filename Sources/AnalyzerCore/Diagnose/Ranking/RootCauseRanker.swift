@@ -102,9 +102,11 @@ public struct RootCauseRanker: Sendable {
         scored.map { entry in
             var adjusted = entry.candidate
             let downstream = graph.downstream(of: entry.candidate.service)
+            // A deeper candidate counts when something specific changed in it (its requests' shape
+            // included: an exception deep down shows as skipped work there and errors above).
             let deeper = scored.contains { other in
                 downstream.contains(other.candidate.service) && other.candidate.score >= 0.5 * entry.candidate.score
-                    && other.candidate.kind != .unknown
+                    && other.findings.contains { $0.hint != .generic }
             }
             if deeper { adjusted.score = (entry.candidate.score * 0.5 * 100).rounded() / 100 }
             return adjusted
