@@ -1,3 +1,5 @@
+import AnalyzerCore
+
 /// How the injected fault changes the faulty service at a given moment: the one place that turns a
 /// ``FaultSpec`` into slower self time, errors, pool waits, gauges or silence.
 struct FaultModel: Sendable {
@@ -20,6 +22,19 @@ struct FaultModel: Sendable {
         var cpuSaturated = false
 
         static let healthy = Effect()
+
+        /// A low-intensity version: every change from healthy times `scale`; saturation and a stop
+        /// need the full fault.
+        func scaled(by scale: Double) -> Effect {
+            var effect = self
+            effect.selfTimeFactor = 1 + (selfTimeFactor - 1) * scale
+            effect.errorProbability = errorProbability * scale
+            effect.poolFailureProbability = poolFailureProbability * scale
+            effect.memoryFactor = 1 + (memoryFactor - 1) * scale
+            effect.cpuFactor = 1 + (cpuFactor - 1) * scale
+            effect.cpuSaturated = cpuSaturated && scale >= 0.5
+            return effect
+        }
     }
 
     /// Which error text a failing request writes.
@@ -37,11 +52,24 @@ struct FaultModel: Sendable {
     let end: Int64
     /// For `errors`: which message family the bug writes.
     let errorFamily: Int
+    /// Whether this model decides the process's behaviour: not for a fault in the network, nor with
+    /// realistic symptoms (``SymptomModel`` decides then).
+    let actsOnProcess: Bool
 
-    /// The fault's effect on `service` at `time`: ``Effect/healthy`` outside the window or for other
-    /// services.
-    func effect(on service: Int, at time: Int64) -> Effect {
-        guard service == self.service, time >= start, time < end else { return .healthy }
+    /// Whether the fault is active in `instance` of `service` at `time`.
+    func applies(to service: Int, instance: Int, at time: Int64) -> Bool {
+        service == self.service && time >= start && time < end && (spec.instance == nil || spec.instance == instance)
+    }
+
+    /// The fault's effect on `instance` of `service` at `time`: ``Effect/healthy`` outside the window,
+    /// for other services and instances, and when the model does not act on the process.
+    func effect(on service: Int, instance: Int = 0, at time: Int64) -> Effect {
+        guard actsOnProcess, applies(to: service, instance: instance, at: time) else { return .healthy }
+        let effect = unscaledEffect(at: time)
+        return spec.scale == 1 ? effect : effect.scaled(by: spec.scale)
+    }
+
+    private func unscaledEffect(at time: Int64) -> Effect {
         let elapsedSeconds = Double(time - start) / 1e6
         let progress = min(1, Double(time - start) / Double(max(1, end - start)))
         let intensity = spec.intensity
@@ -78,9 +106,9 @@ struct FaultModel: Sendable {
         return effect
     }
 
-    /// Whether `service` refuses connections at `time`.
-    func isStopped(_ service: Int, at time: Int64) -> Bool {
-        spec.kind == .unavailable && service == self.service && time >= start && time < end
+    /// Whether `instance` of `service` refuses connections at `time`.
+    func isStopped(_ service: Int, instance: Int = 0, at time: Int64) -> Bool {
+        actsOnProcess && spec.kind == .unavailable && applies(to: service, instance: instance, at: time)
     }
 
     /// How long a request waits for a pool connection before giving up.

@@ -1,17 +1,21 @@
 /// Imperfections real telemetry has, layered on a scenario so the root-cause engine is not evaluated on
 /// clean data only. All rates are probabilities per opportunity; zero turns an option off.
 public struct NoiseOptions: Sendable, Hashable {
-    /// One service's clock is off: every timestamp it writes is shifted (durations are not).
+    /// One host's clock is off: every timestamp written there is shifted (durations are not).
     public struct ClockSkew: Sendable, Hashable {
-        /// The service whose clock is off.
+        /// The service whose host's clock is off.
         public var service: String
-        /// Milliseconds added to the service's timestamps (negative: its clock is behind).
+        /// Milliseconds added to the host's timestamps (negative: its clock is behind).
         public var offsetMS: Double
+        /// The instance (host) of `service` whose clock is off; `nil`: every instance.
+        public var instance: Int?
 
-        /// `service`'s clock is `offsetMS` milliseconds ahead (negative: behind).
-        public init(service: String, offsetMS: Double) {
+        /// `service`'s clock (of one `instance`'s host, or all) is `offsetMS` milliseconds ahead
+        /// (negative: behind).
+        public init(service: String, offsetMS: Double, instance: Int? = nil) {
             self.service = service
             self.offsetMS = offsetMS
+            self.instance = instance
         }
     }
 

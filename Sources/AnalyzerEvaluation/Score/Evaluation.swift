@@ -1,3 +1,4 @@
+import AnalyzerCore
 import ServiceLog
 
 /// Scores the built-in engine on labelled scenarios: AC@1 and AC@3 (share of faulty scenarios whose

@@ -1,3 +1,4 @@
+import AnalyzerCore
 import ServiceLog
 
 /// Generates labelled fault scenarios (and fault-free controls) to evaluate the root-cause engine on:
@@ -25,7 +26,8 @@ public enum ScenarioGenerator {
         if let fault = simulation.fault {
             label = Scenario.Label(
                 rootCauseService: fault.spec.service, kind: fault.spec.kind,
-                faultStart: Timestamp(microsecondsSinceEpoch: fault.start), faultEnd: Timestamp(microsecondsSinceEpoch: fault.end))
+                faultStart: Timestamp(microsecondsSinceEpoch: fault.start), faultEnd: Timestamp(microsecondsSinceEpoch: fault.end),
+                traits: fault.spec.traits)
         }
         return Scenario(name: spec.name, seed: spec.seed, events: events, label: label, spec: spec)
     }

@@ -1,3 +1,4 @@
+import AnalyzerCore
 import ServiceLog
 
 /// A generated stretch of telemetry with the truth about it: the root-cause service, the fault kind and
@@ -13,13 +14,16 @@ public struct Scenario: Sendable, Hashable {
         public var faultStart: Timestamp
         /// End of the fault window (exclusive).
         public var faultEnd: Timestamp
+        /// What makes the fault hard to see (from ``FaultSpec/traits``), for reports by trait.
+        public var traits: [FaultTrait]
 
         /// A label for a fault in `rootCauseService` of `kind` from `faultStart` to `faultEnd`.
-        public init(rootCauseService: String, kind: FaultKind, faultStart: Timestamp, faultEnd: Timestamp) {
+        public init(rootCauseService: String, kind: FaultKind, faultStart: Timestamp, faultEnd: Timestamp, traits: [FaultTrait] = []) {
             self.rootCauseService = rootCauseService
             self.kind = kind
             self.faultStart = faultStart
             self.faultEnd = faultEnd
+            self.traits = traits
         }
     }
 
