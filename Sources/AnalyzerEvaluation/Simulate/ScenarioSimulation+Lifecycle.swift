@@ -11,6 +11,12 @@ extension ScenarioSimulation {
                 message: ScenarioMessages.restart(service: services[fault.service].name, using: &resourceRNG),
                 source: "\(services[fault.service].name).main")
         }
+        if let symptoms, symptoms.announcesDeploy, symptoms.start < end {
+            let name = services[symptoms.service].name
+            emit(symptoms.service, instance: symptoms.instance ?? 0, at: symptoms.start - 2_000_000, level: .notice, payload: .log,
+                 message: voices[symptoms.service].change(variant: 0, service: name, using: &patternRNG),
+                 source: voices[symptoms.service].source(.main, service: name, target: nil))
+        }
         guard fleet.hasDowntime else { return }
         for service in services.indices {
             let name = services[service].name

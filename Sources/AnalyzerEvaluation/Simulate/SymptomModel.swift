@@ -4,12 +4,14 @@ import AnalyzerCore
 ///
 /// - `memory_leak`: each request leaks a little heap, so memory grows with the traffic the instance
 ///   serves. Past 70 % of the heap limit the collector pauses requests (self time spikes; a pause
-///   while a call is outstanding makes that call look slow from the leaking side too); past 90 %
-///   allocations fail (`OutOfMemoryError`-style errors); at the limit the process is killed, stays
-///   down while it restarts (refused connections until the balancer notices), and starts again with
-///   fresh memory, still leaking. The fix at the fault's end restarts it once more.
+///   while a call is outstanding makes that call look slow from the leaking side too; near the limit
+///   most requests stall for seconds); past 90 % allocations fail (`OutOfMemoryError`-style errors);
+///   at the limit the process is killed, stays down while it restarts (refused connections until
+///   the balancer notices), and starts again with fresh memory, still leaking. The fix rolls out one
+///   instance after another, the last at the fault's end.
 /// - `resource_exhaustion`: a connection pool leaks connections until every one is taken: pool
-///   gauges climb first, requests then wait for the pool and fail with pool timeouts and 503s.
+///   gauges climb first, requests then wait for the pool and fail with pool timeouts and 503s; the
+///   fix rolls out as for a leak.
 /// - `cpu_saturation`: a runaway job takes the cores; memory stays normal.
 /// - `unavailable`: the process crashes (a fatal line, or nothing) and stays down, sometimes in a
 ///   crash loop; connections are refused.
@@ -49,6 +51,9 @@ struct SymptomModel {
     let baseMB: Double
     let limitMB: Double
     let leakPerRequestMB: Double
+    /// Per instance: how fast it leaks relative to the others (their traffic mixes differ), so that
+    /// replicas do not all die at once.
+    let leakFactor: [Double]
     var heap: [Double]
     var heapTrace: [[(time: Int64, value: Double)]]
     /// Pool leak.
@@ -65,6 +70,8 @@ struct SymptomModel {
     let extraMedianMS: Double
     /// How long a killed process takes to come back, and how long the balancer takes to notice.
     let restartSeconds: ClosedRange<Double>
+    /// For `errors`: whether the bug arrived with a deploy that the service logged at the fault's start.
+    let announcesDeploy: Bool
 
     init(fault: FaultModel, topology: Topology, requestsPerSecond: Double, voice: any ServiceVoice, fleet: inout Fleet, using rng: inout SplitMix64) {
         let spec = fault.spec
@@ -86,6 +93,7 @@ struct SymptomModel {
         limitMB = profile.memoryMB * 2.5
         let fillSeconds = duration * (1.3 - 0.85 * intensity) / scale.squareRoot()
         leakPerRequestMB = (limitMB - baseMB) / (fillSeconds * perInstance)
+        leakFactor = (0..<instances).map { _ in rng.uniform(0.75...1.25) }
         heap = Array(repeating: profile.memoryMB, count: instances)
         heapTrace = Array(repeating: [], count: instances)
 
@@ -103,13 +111,18 @@ struct SymptomModel {
         errorProbability = (0.1 + 0.4 * intensity) * scale
         extraMedianMS = (100 + 800 * intensity) * scale
         restartSeconds = profile.ecosystem == .spring ? 18...45 : 4...14
+        announcesDeploy = kind == .errors && rng.chance(0.5)
 
+        fixedAt = []
         registerDowntimes(fleet: &fleet, instances: instances, using: &rng)
     }
 
+    /// Per instance: when it restarts with the fix (leaks only; the rollout ends with the fault).
+    var fixedAt: [Int64]
+
     /// Whether the fault acts on `instance` at `time`.
     func applies(instance: Int, at time: Int64) -> Bool {
-        time >= start && time < end && (self.instance == nil || self.instance == instance)
+        time >= start && time < end && (self.instance == nil || self.instance == instance) && (fixedAt.isEmpty || time < fixedAt[instance])
     }
 
     /// The instances the fault hits.
@@ -126,7 +139,7 @@ struct SymptomModel {
         var work = Work()
         switch kind {
         case .memoryLeak:
-            heap[instance] += leakPerRequestMB
+            heap[instance] += leakPerRequestMB * leakFactor[instance]
             Self.record(&heapTrace[instance], time, heap[instance])
             let fill = heap[instance] / limitMB
             if fill >= 1 {
@@ -137,8 +150,10 @@ struct SymptomModel {
             }
             if fill > 0.7 {
                 let pressure = (fill - 0.7) / 0.3
-                if rng.chance(0.04 + 0.5 * pressure * pressure) {
-                    work.pauseMS = rng.logNormal(median: 30 + 700 * pressure * pressure, sigma: 0.6)
+                // Near the limit the collector runs back to back ("GC overhead limit exceeded"):
+                // most requests stall, for seconds.
+                if rng.chance(0.05 + 0.9 * pressure * pressure) {
+                    work.pauseMS = rng.logNormal(median: 30 + 2500 * pressure * pressure * pressure, sigma: 0.6)
                 }
             }
             if fill > 0.9, rng.chance(0.03 + 0.3 * (fill - 0.9) / 0.1) {
@@ -213,8 +228,9 @@ struct SymptomModel {
             rejoins: back + Int64(rng.uniform(2...5) * 1e6), cause: .outOfMemory)
     }
 
-    /// Crashes for `unavailable`; a restart at the end for the leaks (the fix is deployed).
-    private func registerDowntimes(fleet: inout Fleet, instances: Int, using rng: inout SplitMix64) {
+    /// Crashes for `unavailable`; for the leaks, the fix rolled out one instance after another so
+    /// that the last restart is at the fault's end.
+    private mutating func registerDowntimes(fleet: inout Fleet, instances: Int, using rng: inout SplitMix64) {
         let targets = scope(instances: instances)
         switch kind {
         case .unavailable:
@@ -240,8 +256,11 @@ struct SymptomModel {
                     service: service, instance: target)
             }
         case .memoryLeak, .resourceExhaustion:
-            for target in targets {
-                let stop = end + Int64(Double(target) * 2e6)
+            fixedAt = Array(repeating: .max, count: instances)
+            let gap = Int64((restartSeconds.upperBound + 5) * 1e6)
+            for (order, target) in targets.enumerated() {
+                let stop = max(start + (end - start) / 2, end - Int64(targets.count - 1 - order) * gap)
+                fixedAt[target] = stop
                 fleet.add(
                     .init(start: stop, leavesBalancer: stop - 1_500_000, end: stop + Int64(rng.uniform(restartSeconds) * 1e6),
                           rejoins: stop + Int64((restartSeconds.upperBound + 3) * 1e6), cause: .restart),
