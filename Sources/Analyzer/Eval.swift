@@ -26,7 +26,8 @@ struct Eval: AsyncParsableCommand {
               analyzer eval --held-out                     # the figures to report
               analyzer eval --tuning --without red-herrings
               analyzer eval --family iot --per-kind 4 --dump /tmp/iot   # NDJSON + labels.json
-              analyzer eval --score /tmp/iot               # score NAME.incidents.json files made by hand
+              analyzer eval --family iot --dump /tmp/iot --dump-only   # then per file: ingest, incidents --json > NAME.incidents.json
+              analyzer eval --score /tmp/iot               # score those answers (Benchmarks/eval-cli/run.sh does it all)
               analyzer eval --story                        # the article's story
               analyzer eval --classic --seed 2 --per-kind 4   # the suite before issue 12 (shop only)
             """)
@@ -85,6 +86,9 @@ struct Eval: AsyncParsableCommand {
     @Option(help: "Also write each scenario's events to DIR/NAME.ndjson and the truth to DIR/labels.json.")
     var dump: String?
 
+    @Flag(name: .customLong("dump-only"), help: "With --dump: write the scenarios and labels.json, score nothing (to score with the CLI and --score).")
+    var dumpOnly = false
+
     @Option(help: "Only scenarios whose name contains this text.")
     var only: String?
 
@@ -103,6 +107,7 @@ struct Eval: AsyncParsableCommand {
             try finish(EvaluationReport(outcomes: try DumpScorer(directory: score).outcomes()))
             return
         }
+        if dumpOnly, dump == nil { throw ValidationError("--dump-only needs --dump DIR") }
         let specs = try selectedSpecs()
         guard !specs.isEmpty else { throw ValidationError("no scenario matches; see --list-families and --only") }
         if listScenarios {
@@ -119,6 +124,10 @@ struct Eval: AsyncParsableCommand {
             let scenario = ScenarioGenerator.generate(spec)
             if let dump { try ScenarioGenerator.writeNDJSON(scenario, to: "\(dump)/\(scenario.name).ndjson") }
             labels.append(ScenarioLabel(scenario))
+            if dumpOnly {
+                if !json { FileHandle.standardError.write(Data("[\(index + 1)/\(specs.count)] \(scenario.name) \(scenario.events.count) events\n".utf8)) }
+                continue
+            }
             let outcome = try await source.outcome(for: scenario)
             outcomes.append(outcome)
             if !json { EvalPrinter.progress(index: index, of: specs.count, scenario: scenario, outcome: outcome) }
@@ -127,6 +136,7 @@ struct Eval: AsyncParsableCommand {
             let file = LabelsFile(generator: "analyzer " + CommandLine.arguments.dropFirst().joined(separator: " "), scenarios: labels)
             try Data((try jsonText(file) + "\n").utf8).write(to: URL(fileURLWithPath: "\(dump)/labels.json"))
         }
+        if dumpOnly { return }
         try finish(EvaluationReport(outcomes: outcomes))
     }
 

@@ -27,6 +27,23 @@ public struct ScenarioLabel: Sendable, Hashable, Codable {
         case faultEnd = "fault_end"
     }
 
+    /// A label from its parts.
+    public init(
+        name: String, file: String, family: String, heldOut: Bool, services: [String], rootCause: String?, kind: String?, faultStart: String?,
+        faultEnd: String?, traits: [String]
+    ) {
+        self.name = name
+        self.file = file
+        self.family = family
+        self.heldOut = heldOut
+        self.services = services
+        self.rootCause = rootCause
+        self.kind = kind
+        self.faultStart = faultStart
+        self.faultEnd = faultEnd
+        self.traits = traits
+    }
+
     /// The label of `scenario`.
     public init(_ scenario: Scenario) {
         name = scenario.name
