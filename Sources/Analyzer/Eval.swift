@@ -59,6 +59,9 @@ struct Eval: AsyncParsableCommand {
     @Flag(name: .customLong("list-scenarios"), help: "List the selected scenarios (fault, traits, patterns' settings) without running them.")
     var listScenarios = false
 
+    @Flag(name: .customLong("topology"), help: "With --list-scenarios: also print each scenario's system.")
+    var showTopology = false
+
     @Option(name: .customLong("without"), help: "Turn a pattern off (repeatable): \(EvaluationPattern.allCases.map(\.rawValue).joined(separator: ", ")), or all.")
     var withoutPatterns: [String] = []
 
@@ -111,7 +114,10 @@ struct Eval: AsyncParsableCommand {
         let specs = try selectedSpecs()
         guard !specs.isEmpty else { throw ValidationError("no scenario matches; see --list-families and --only") }
         if listScenarios {
-            for spec in specs { print(EvalPrinter.describe(spec)) }
+            for spec in specs {
+                print(EvalPrinter.describe(spec))
+                if showTopology { print(EvalPrinter.describe(spec.topology)) }
+            }
             return
         }
         if let dump { try FileManager.default.createDirectory(atPath: dump, withIntermediateDirectories: true) }

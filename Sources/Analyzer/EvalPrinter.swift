@@ -42,6 +42,24 @@ enum EvalPrinter {
         return parts.joined(separator: "  ")
     }
 
+    /// A drawn system: each service with its stack and replicas, each endpoint with its share of the
+    /// traffic and its calls.
+    static func describe(_ topology: Topology) -> String {
+        let shares = topology.endpointShares()
+        var lines: [String] = []
+        for service in topology.services {
+            lines.append("  \(service.name) ×\(service.instances) \(service.ecosystem?.rawValue ?? "classic") \(service.role.rawValue)"
+                + (service.poolSize.map { " pool \($0)" } ?? "") + (service.name == topology.entry ? " (entry)" : ""))
+            for endpoint in service.endpoints {
+                let share = shares[service.name]?[endpoint.path].map { String(format: "%.3f", $0) } ?? "unused"
+                let calls = endpoint.calls.map { "\($0.target)\($0.isOptional ? "?" : "")" }.joined(separator: ", ")
+                lines.append("    \(endpoint.method) \(endpoint.path) [\(share)]" + (calls.isEmpty ? "" : " -> \(calls)"))
+            }
+        }
+        for source in topology.sources { lines.append("  source -> \(source.service) \(source.endpoint) ×\(String(format: "%.2f", source.rateShare))") }
+        return lines.joined(separator: "\n")
+    }
+
     static func familyList() -> String {
         var lines = ["families:"]
         for family in ScenarioFamily.all {

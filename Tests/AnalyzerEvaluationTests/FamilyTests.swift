@@ -42,6 +42,7 @@ import Testing
             #expect(Set(names).count == names.count, "unique names")
             #expect(topology.services.count >= 8 && topology.services.count <= 16, "\(name): \(topology.services.count) services")
             for service in topology.services {
+                if family.name != "shop" { #expect(Set(service.endpoints.map(\.path)).count == service.endpoints.count, "\(service.name): paths repeat") }
                 for call in service.endpoints.flatMap(\.calls) {
                     #expect(topology.service(call.target)?.endpoint(call.endpoint) != nil, "\(service.name) -> \(call.target) \(call.endpoint)")
                 }
@@ -53,6 +54,9 @@ import Testing
                 for callee in topology.callees(of: next) where reached.insert(callee).inserted { frontier.append(callee) }
             }
             #expect(reached == Set(names), "\(name) seed \(seed): unreachable \(Set(names).subtracting(reached))")
+            // ...and sees requests: no call hangs off an endpoint nobody calls.
+            let shares = topology.trafficShares()
+            #expect(names.allSatisfy { (shares[$0] ?? 0) > 0 }, "\(name) seed \(seed): no traffic to \(names.filter { (shares[$0] ?? 0) == 0 })")
             #expect(topology.services.contains { $0.instances > 1 })
         }
         if family.name != "shop" { #expect(family.topology(seed: 1) != family.topology(seed: 2)) }

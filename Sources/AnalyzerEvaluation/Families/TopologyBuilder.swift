@@ -73,10 +73,11 @@ enum TopologyBuilder {
         var routes: [String: [(method: String, path: String)]] = [:]
         for part in apis {
             let plural = "/\(part.entity)s"
-            let all: [(method: String, path: String)] = [("GET", "\(plural)/:id"), ("POST", plural), ("GET", plural), ("PUT", "\(plural)/:id")]
+            // Paths differ even where methods do: calls and the simulation find an endpoint by its path.
+            let all: [(method: String, path: String)] = [("GET", "\(plural)/:id"), ("POST", plural), ("GET", "\(plural)/search"), ("PUT", "\(plural)/:id/state")]
             routes[part.name] = Array(all.prefix(rng.int(in: 1...3)))
         }
-        for store in stores { routes[store] = [("GET", "/rows/:id"), ("POST", "/query"), ("PUT", "/rows/:id")] }
+        for store in stores { routes[store] = [("GET", "/rows/:id"), ("POST", "/query"), ("PUT", "/rows")] }
         for external in externals { routes[external.name] = [("POST", "/v1/\(external.entity)s")] }
 
         var services: [Topology.Service] = []
@@ -142,12 +143,39 @@ enum TopologyBuilder {
             services.append(service)
         }
 
+        services = withCallsOnInvokedEndpoints(Topology(entry: entryName, services: services))
+
         var sources: [Topology.Source] = []
         let upper = indices.filter { level[$0] <= 2 && level[$0] < depth }
         for index in rng.shuffled(upper).prefix(rng.int(in: shape.sources)) {
             sources.append(.init(service: apis[index].name, endpoint: routes[apis[index].name]![0].path, rateShare: rng.uniform(shape.sourceShare)))
         }
         return Topology(entry: entryName, services: services, cores: rng.pick([2, 2, 4]), sources: sources)
+    }
+
+    /// The services with every call made from an endpoint that receives traffic: calls drawn onto an
+    /// endpoint no caller uses move to the service's busiest endpoint, until nothing moves (so every
+    /// service the graph reaches also sees requests).
+    static func withCallsOnInvokedEndpoints(_ topology: Topology) -> [Topology.Service] {
+        var topology = topology
+        while true {
+            let shares = topology.endpointShares()
+            var moved = false
+            for index in topology.services.indices {
+                let name = topology.services[index].name
+                guard let invoked = shares[name], let busiest = invoked.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key,
+                    let target = topology.services[index].endpoints.firstIndex(where: { $0.path == busiest })
+                else { continue }
+                for slot in topology.services[index].endpoints.indices where invoked[topology.services[index].endpoints[slot].path] == nil {
+                    let calls = topology.services[index].endpoints[slot].calls
+                    guard !calls.isEmpty else { continue }
+                    topology.services[index].endpoints[target].calls += calls
+                    topology.services[index].endpoints[slot].calls = []
+                    moved = true
+                }
+            }
+            if !moved { return topology.services }
+        }
     }
 
     /// A service with a process profile typical of its stack.

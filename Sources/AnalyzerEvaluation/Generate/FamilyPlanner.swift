@@ -76,12 +76,17 @@ public enum FamilyPlanner {
             ? topology.services.filter { $0.poolSize != nil && $0.name != topology.entry }.map(\.name)
             : topology.nonEntryServices
         guard !eligible.isEmpty else { return nil }
+        let fallback = eligible.filter(topology.servicesBehindFallbacks.contains)
+        let quiet = eligible.filter(topology.lowTrafficServices(below: 0.12).contains)
+        if !patterns.contains(.subtleFaults) {
+            // Without subtle faults, none behind a fallback or on a quiet path either (where others exist).
+            let plain = eligible.filter { !fallback.contains($0) && !quiet.contains($0) }
+            if !plain.isEmpty { eligible = plain }
+        }
         var traits: [FaultTrait] = []
         if patterns.contains(.subtleFaults), rng.chance(0.35) {
             var options: [FaultTrait] = kind == .unavailable ? [] : [.lowIntensity]
             let replicated = eligible.filter { (topology.service($0)?.instances ?? 1) > 1 }
-            let fallback = eligible.filter(topology.servicesBehindFallbacks.contains)
-            let quiet = eligible.filter(topology.lowTrafficServices(below: 0.12).contains)
             if !replicated.isEmpty { options.append(.oneInstance) }
             if !fallback.isEmpty { options.append(.behindFallback) }
             if !quiet.isEmpty { options.append(.lowTrafficPath) }
@@ -98,6 +103,9 @@ public enum FamilyPlanner {
         }
         var order = SplitMix64(seed: orderSeed)
         let service = traits.isEmpty ? order.shuffled(eligible)[index % eligible.count] : rng.pick(eligible)
+        // What the topology makes subtle is labelled too, chosen or not.
+        if fallback.contains(service), !traits.contains(.behindFallback) { traits.append(.behindFallback) }
+        if quiet.contains(service), !traits.contains(.lowTrafficPath) { traits.append(.lowTrafficPath) }
         let instances = topology.service(service)?.instances ?? 1
         let instance = traits.contains(.oneInstance) ? rng.int(below: instances) : nil
         let scale = traits.contains(.lowIntensity) ? rng.uniform(0.12...0.35) : 1

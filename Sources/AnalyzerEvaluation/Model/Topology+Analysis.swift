@@ -3,11 +3,17 @@ extension Topology {
     /// the endpoints' weights and the calls' probabilities (retries and failures not counted). Keyed
     /// by service name.
     public func trafficShares() -> [String: Double] {
-        var shares: [String: Double] = [:]
+        endpointShares().mapValues { $0.values.reduce(0, +) }
+    }
+
+    /// Like ``trafficShares()``, per endpoint: service name → endpoint path → requests per user
+    /// request. An endpoint nothing calls is missing.
+    public func endpointShares() -> [String: [String: Double]] {
+        var shares: [String: [String: Double]] = [:]
         func visit(_ serviceName: String, _ path: String, _ share: Double, _ depth: Int) {
             guard depth < 32, share > 0, let service = service(serviceName) else { return }
-            shares[serviceName, default: 0] += share
             guard let endpoint = service.endpoint(path) ?? service.endpoints.first else { return }
+            shares[serviceName, default: [:]][endpoint.path, default: 0] += share
             for call in endpoint.calls { visit(call.target, call.endpoint, share * call.probability, depth + 1) }
         }
         if let entryService = service(entry) {

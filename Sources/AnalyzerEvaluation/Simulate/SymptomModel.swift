@@ -106,8 +106,14 @@ struct SymptomModel {
         leaked = Array(repeating: 0, count: instances)
         leakTrace = Array(repeating: [], count: instances)
 
-        let paths = profile.endpoints.map(\.path)
-        buggyEndpoints = paths.count > 1 && rng.chance(0.6) ? [rng.pick(paths)] : paths
+        // A bug in one code path: one endpoint, picked by its traffic (a path nobody calls shows nothing).
+        let used = (topology.endpointShares()[profile.name] ?? [:]).sorted { $0.key < $1.key }
+        if used.count > 1, rng.chance(0.6) {
+            var pick = rng.unit() * used.reduce(0) { $0 + $1.value }
+            buggyEndpoints = [used.first { pick -= $0.value; return pick < 0 }?.key ?? used[0].key]
+        } else {
+            buggyEndpoints = profile.endpoints.map(\.path)
+        }
         errorProbability = (0.1 + 0.4 * intensity) * scale
         extraMedianMS = (100 + 800 * intensity) * scale
         restartSeconds = profile.ecosystem == .spring ? 18...45 : 4...14
