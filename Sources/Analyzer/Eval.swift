@@ -127,11 +127,13 @@ struct Eval: AsyncParsableCommand {
         var outcomes: [ScenarioOutcome] = []
         var labels: [ScenarioLabel] = []
         for (index, spec) in specs.enumerated() {
+            let started = ContinuousClock.now
             let scenario = ScenarioGenerator.generate(spec)
+            let generated = ContinuousClock.now - started
             if let dump { try ScenarioGenerator.writeNDJSON(scenario, to: "\(dump)/\(scenario.name).ndjson") }
             labels.append(ScenarioLabel(scenario))
             if dumpOnly {
-                if !json { FileHandle.standardError.write(Data("[\(index + 1)/\(specs.count)] \(scenario.name) \(scenario.events.count) events\n".utf8)) }
+                if !json { FileHandle.standardError.write(Data("[\(index + 1)/\(specs.count)] \(scenario.name) \(scenario.events.count) events, generated in \(generated)\n".utf8)) }
                 continue
             }
             let outcome = try await source.outcome(for: scenario)

@@ -95,7 +95,7 @@ extension Domain {
 
     static let healthcare = Domain(
         entryNames: ["portal-api", "fhir-gateway", "clinic-bff"],
-        routes: [("GET", "/patients/:id"), ("GET", "/appointments"), ("POST", "/appointments"), ("GET", "/results/:id"), ("POST", "/prescriptions")],
+        routes: [("GET", "/patients/:id"), ("GET", "/appointments"), ("POST", "/appointments/book"), ("GET", "/results/:id"), ("POST", "/prescriptions")],
         services: [
             .init(name: "patients", entity: "patient"), .init(name: "appointments", entity: "appointment"), .init(name: "scheduling", entity: "slot"),
             .init(name: "lab-results", entity: "result"), .init(name: "prescriptions", entity: "prescription"), .init(name: "consent", entity: "consent"),

@@ -27,8 +27,8 @@ extension ScenarioFamily {
 
     public static let streaming = ScenarioFamily(
         name: "streaming", summary: "13-16 services, wide fan-out with fallbacks, bursty release traffic", isHeldOut: false,
-        trafficShape: .bursty, rate: 4...7,
-        shape: TopologyShape(serviceCount: 13...16, depth: 2...3, fanOut: 2...4, instances: 2...4, optionalShare: 0.3, parallelShare: 0.6,
+        trafficShape: .bursty, rate: 3...5,
+        shape: TopologyShape(serviceCount: 13...16, depth: 2...3, fanOut: 2...3, instances: 2...4, optionalShare: 0.3, parallelShare: 0.6,
                              externals: 1...2, sources: 0...1, sourceShare: 0.1...0.3, ecosystems: [.go, .node, .spring, .python]),
         domain: .streaming, fixedTopology: nil)
 
@@ -41,22 +41,22 @@ extension ScenarioFamily {
 
     public static let rideHailing = ScenarioFamily(
         name: "ride-hailing", summary: "11-15 services, rider API plus a busy driver app, rush-hour bursts", isHeldOut: true,
-        trafficShape: .bursty, rate: 4...7,
+        trafficShape: .bursty, rate: 3...5,
         shape: TopologyShape(serviceCount: 11...15, depth: 3...4, fanOut: 1...3, instances: 2...4, optionalShare: 0.2, parallelShare: 0.4,
-                             externals: 2...3, sources: 1...2, sourceShare: 0.4...0.9, ecosystems: [.go, .go, .spring, .node, .python]),
+                             externals: 2...3, sources: 1...2, sourceShare: 0.3...0.6, ecosystems: [.go, .go, .spring, .node, .python]),
         domain: .rideHailing, fixedTopology: nil)
 
     public static let iot = ScenarioFamily(
         name: "iot", summary: "8-12 services behind an ingest gateway, many small requests, devices reporting every minute", isHeldOut: true,
-        trafficShape: .periodic, rate: 6...10,
+        trafficShape: .periodic, rate: 5...8,
         shape: TopologyShape(serviceCount: 8...12, depth: 3...4, fanOut: 1...2, instances: 2...3, optionalShare: 0.2, parallelShare: 0.2,
                              externals: 0...1, sources: 0...1, sourceShare: 0.05...0.2, ecosystems: [.go, .swift, .python, .node]),
         domain: .iot, fixedTopology: nil)
 
     public static let social = ScenarioFamily(
         name: "social", summary: "12-16 services, feed fan-out with fallbacks, daily waves, five stacks", isHeldOut: true,
-        trafficShape: .diurnal, rate: 4...7,
-        shape: TopologyShape(serviceCount: 12...16, depth: 2...4, fanOut: 2...3, instances: 2...4, optionalShare: 0.35, parallelShare: 0.5,
+        trafficShape: .diurnal, rate: 3...5,
+        shape: TopologyShape(serviceCount: 12...16, depth: 2...4, fanOut: 1...3, instances: 2...4, optionalShare: 0.35, parallelShare: 0.5,
                              externals: 1...2, sources: 0...2, sourceShare: 0.1...0.4, ecosystems: [.node, .python, .go, .spring, .swift]),
         domain: .social, fixedTopology: nil)
 

@@ -62,7 +62,7 @@ extension ScenarioSimulation {
                     targetService: call.target, method: call.method, endpoint: call.endpoint,
                     durationMS: Self.milliseconds(finish - attemptStart), statusCode: status, success: success, error: error,
                     attempt: call.maxAttempts > 1 ? attempt : nil)),
-                source: voices[caller].source(.clients, service: services[caller].name, target: call.target),
+                source: logSources.calls[caller][target],
                 trace: TraceFields(context: context, span: clientSpan, parent: parent))
             // The toolkit's RetryPolicy defaults: transport failures and 429/502/503/504 are retried.
             let retryable = error != nil || [429, 502, 503, 504].contains(status)

@@ -12,7 +12,6 @@ extension ScenarioSimulation {
     mutating func serveBot(_ burst: ClientErrorBurst, at arrival: Int64) {
         let instance = fleet.pick(entry, at: arrival, using: &balancerRNG)
         let context = RequestContext(traceID: newTraceID(), correlationID: newCorrelationID())
-        let profile = services[entry]
         if burst.cause == .rateLimited, patternRNG.chance(burst.passShare) {
             _ = serve(entry, instance: instance, endpoint: weightedEntryEndpoint(), at: arrival, parent: nil, context: context)
             return
@@ -32,13 +31,13 @@ extension ScenarioSimulation {
             (method, path, medianMS) = ("POST", "/v1/session", 70)
         }
         let attributes: [String: JSONValue] = ["client_ip": .string(burst.clientIP), "user_agent": .string(burst.userAgent)]
-        let http = voices[entry].source(.http, service: profile.name, target: nil)
+        let http = logSources.http[entry]
         emit(entry, instance: instance, at: arrival, level: .info, payload: .requestStart(RequestStart(method: method, endpoint: path)),
              source: http, trace: trace, attributes: attributes)
         let finish = arrival + Self.micros(patternRNG.logNormal(median: medianMS, sigma: 0.35))
         if burst.cause == .rateLimited, patternRNG.chance(0.05) {
             emit(entry, instance: instance, at: finish, level: .warning, payload: .log,
-                 message: voices[entry].rateLimited(clientIP: burst.clientIP, limit: 600), source: voices[entry].source(.handlers, service: profile.name, target: nil),
+                 message: voices[entry].rateLimited(clientIP: burst.clientIP, limit: 600), source: logSources.handlers[entry],
                  trace: trace)
         }
         emit(entry, instance: instance, at: finish, level: .info,

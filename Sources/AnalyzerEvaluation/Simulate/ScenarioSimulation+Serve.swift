@@ -13,7 +13,7 @@ extension ScenarioSimulation {
         let trace = TraceFields(context: context, span: span, parent: parent)
         let effect = fault?.effect(on: service, instance: instance, at: arrival) ?? .healthy
         let sampling = herrings.sampling[service]
-        let http = voice.source(.http, service: profile.name, target: nil)
+        let http = logSources.http[service]
         let start = RequestStart(
             method: endpoint.method, endpoint: endpoint.path, userID: service == entry ? "u_\(rng.int(in: 10_000...99_999))" : nil)
         // A datastore that samples its request events decides at the end whether to write them.
@@ -125,7 +125,7 @@ extension ScenarioSimulation {
 
         for warning in warnings {
             emit(service, instance: instance, at: warning.time, level: .warning, payload: .log, message: warning.message,
-                 source: voice.source(.clients, service: profile.name, target: nil), trace: trace)
+                 source: logSources.clients[service], trace: trace)
         }
         if rng.chance(profile.logProbability), writesRequest || sampling == nil {
             let at = arrival + Int64(rng.unit() * Double(finish - arrival))
@@ -133,18 +133,18 @@ extension ScenarioSimulation {
                 ? ScenarioMessages.info(service: profile.name, endpoint: endpoint.path, using: &rng)
                 : Phrases.fill(rng.pick(profile.phrases), using: &rng)
             emit(service, instance: instance, at: at, level: .info, payload: .log, message: message,
-                 source: voice.source(.handlers, service: profile.name, target: nil), trace: trace)
+                 source: logSources.handlers[service], trace: trace)
         }
         if let noisy = herrings.inRequestNoise[service], herringRNG.chance(min(1, 1 / max(1, noisy.everySeconds * spec.requestsPerSecond))) {
             let chronic = voice.chronic(variant: noisy.variant, service: profile.name, using: &herringRNG)
             emit(service, instance: instance, at: arrival + (finish - arrival) / 2, level: .error,
                  payload: .error(ErrorDetails(errorType: chronic.type, stack: chronic.stack)), message: chronic.message,
-                 source: voice.source(.handlers, service: profile.name, target: nil), trace: trace)
+                 source: logSources.handlers[service], trace: trace)
         }
         if let failure {
             emit(service, instance: instance, at: max(arrival, finish - 200), level: .error,
                  payload: .error(ErrorDetails(errorType: failure.type, stack: failure.stack)), message: failure.message,
-                 source: voice.source(.handlers, service: profile.name, target: nil), trace: trace)
+                 source: logSources.handlers[service], trace: trace)
         }
         if sampling != nil, writesRequest {
             emit(service, instance: instance, at: arrival, level: .info, payload: .requestStart(start), source: http, trace: trace)
@@ -178,7 +178,7 @@ extension ScenarioSimulation {
         let finish = arrival + Self.micros(patternRNG.logNormal(median: status == 401 ? 0.8 : 3, sigma: 0.4))
         emit(entry, instance: instance, at: finish, level: .info,
              payload: .requestEnd(RequestEnd(method: endpoint.method, endpoint: endpoint.path, statusCode: status, durationMS: Self.milliseconds(finish - arrival), success: true)),
-             source: voices[entry].source(.http, service: services[entry].name, target: nil), trace: trace)
+             source: logSources.http[entry], trace: trace)
         requestsPerBucket[fleet.flat(entry, instance)][bucket(arrival)] += 1
         return ServeResult(end: finish, status: status)
     }

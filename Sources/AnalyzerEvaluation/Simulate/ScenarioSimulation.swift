@@ -64,6 +64,7 @@ struct ScenarioSimulation {
     /// What the red herrings do, precomputed.
     let herrings: HerringModel
     let voices: [any ServiceVoice]
+    let logSources: LogSources
     let start: Int64
     let end: Int64
     /// Request traffic, IDs and service behaviour.
@@ -107,6 +108,7 @@ struct ScenarioSimulation {
         balancerRNG = SplitMix64(seed: SplitMix64.derive(spec.seed, 7))
         herringRNG = SplitMix64(seed: SplitMix64.derive(spec.seed, 8))
         voices = services.map { $0.ecosystem?.voice ?? ClassicVoice() }
+        logSources = LogSources(services: services, voices: voices)
         var faultModel: FaultModel?
         if let faultSpec = spec.fault, let faulty = index[faultSpec.service] {
             let faultStart = start + Int64(faultSpec.startSecond * 1e6)
