@@ -32,6 +32,9 @@ public enum ScenarioGenerator {
         return Scenario(name: spec.name, seed: spec.seed, events: events, label: label, spec: spec)
     }
 
+    /// The classic suite (before issue 12; `analyzer eval --classic`): ``Topology/shop`` only, none of
+    /// the ``EvaluationPattern``s. ``FamilyPlanner`` plans the families with the patterns.
+    ///
     /// `scenariosPerKind` faulty scenarios of each kind in ``faultKinds`` (kind by kind), then, with
     /// `includeControls`, `max(3, scenariosPerKind)` fault-free controls cycling through steady traffic,
     /// a traffic wave and a short harmless spike.

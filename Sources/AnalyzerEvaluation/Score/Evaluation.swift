@@ -1,9 +1,13 @@
 import AnalyzerCore
 import ServiceLog
 
-/// Scores the built-in engine on labelled scenarios: AC@1 and AC@3 (share of faulty scenarios whose
-/// true root cause is the first / among the first three candidates of the incident covering the
-/// fault), kind accuracy (of the AC@1 hits), detection rate, and false alarms on fault-free controls.
+/// The classic scorer, kept for the engine's accuracy-floor tests: it calls the engine on the events
+/// directly and counts any incident in a control as a false alarm. AC@1 and AC@3 (share of faulty
+/// scenarios whose true root cause is the first / among the first three candidates of the incident
+/// covering the fault), kind accuracy (of the AC@1 hits), detection rate, false alarms.
+///
+/// `analyzer eval` scores with ``ScenarioOutcome`` instead, from the incidents JSON exactly as
+/// `analyzer incidents --json` prints it (``InProcessIncidents``, ``CLIIncidents``).
 public struct Evaluation: Sendable {
     /// The outcome of one scenario.
     public struct Outcome: Sendable, Hashable, Codable {
