@@ -56,13 +56,16 @@ struct Eval: AsyncParsableCommand {
     @Flag(name: .customLong("list-families"), help: "List the families, which are held out, and the patterns, then exit.")
     var listFamilies = false
 
-    @Flag(name: .customLong("list-scenarios"), help: "List the selected scenarios (fault, traits, patterns' settings) without running them.")
+    @Flag(
+        name: .customLong("list-scenarios"), help: "List the selected scenarios (fault, traits, patterns' settings) without running them.")
     var listScenarios = false
 
     @Flag(name: .customLong("topology"), help: "With --list-scenarios: also print each scenario's system.")
     var showTopology = false
 
-    @Option(name: .customLong("without"), help: "Turn a pattern off (repeatable): \(EvaluationPattern.allCases.map(\.rawValue).joined(separator: ", ")), or all.")
+    @Option(
+        name: .customLong("without"),
+        help: "Turn a pattern off (repeatable): \(EvaluationPattern.allCases.map(\.rawValue).joined(separator: ", ")), or all.")
     var withoutPatterns: [String] = []
 
     @Flag(help: "Only the story: a low-intensity leak two hops down, exposed by another caller's surge, with a 429 burst at the entry.")
@@ -89,7 +92,9 @@ struct Eval: AsyncParsableCommand {
     @Option(help: "Also write each scenario's events to DIR/NAME.ndjson and the truth to DIR/labels.json.")
     var dump: String?
 
-    @Flag(name: .customLong("dump-only"), help: "With --dump: write the scenarios and labels.json, score nothing (to score with the CLI and --score).")
+    @Flag(
+        name: .customLong("dump-only"),
+        help: "With --dump: write the scenarios and labels.json, score nothing (to score with the CLI and --score).")
     var dumpOnly = false
 
     @Option(help: "Only scenarios whose name contains this text.")
@@ -121,7 +126,8 @@ struct Eval: AsyncParsableCommand {
             return
         }
         if let dump { try FileManager.default.createDirectory(atPath: dump, withIntermediateDirectories: true) }
-        let source: any IncidentSource = throughCLI
+        let source: any IncidentSource =
+            throughCLI
             ? CLIIncidents(analyzerPath: analyzer ?? Self.ownExecutable())
             : InProcessIncidents()
         var outcomes: [ScenarioOutcome] = []
@@ -133,7 +139,12 @@ struct Eval: AsyncParsableCommand {
             if let dump { try ScenarioGenerator.writeNDJSON(scenario, to: "\(dump)/\(scenario.name).ndjson") }
             labels.append(ScenarioLabel(scenario))
             if dumpOnly {
-                if !json { FileHandle.standardError.write(Data("[\(index + 1)/\(specs.count)] \(scenario.name) \(scenario.events.count) events, generated in \(generated)\n".utf8)) }
+                if !json {
+                    FileHandle.standardError.write(
+                        Data(
+                            "[\(index + 1)/\(specs.count)] \(scenario.name) \(scenario.events.count) events, generated in \(generated)\n"
+                                .utf8))
+                }
                 continue
             }
             let outcome = try await source.outcome(for: scenario)
@@ -191,7 +202,8 @@ struct Eval: AsyncParsableCommand {
         var chosen: [ScenarioFamily] = []
         for name in familyNames {
             guard let family = ScenarioFamily.named(name) else {
-                throw ValidationError("unknown family '\(name)'; the families are: \(ScenarioFamily.all.map(\.name).joined(separator: ", "))")
+                throw ValidationError(
+                    "unknown family '\(name)'; the families are: \(ScenarioFamily.all.map(\.name).joined(separator: ", "))")
             }
             chosen.append(family)
         }
@@ -208,7 +220,9 @@ struct Eval: AsyncParsableCommand {
             } else if let pattern = EvaluationPattern(rawValue: name) {
                 patterns.remove(pattern)
             } else {
-                throw ValidationError("unknown pattern '\(name)'; the patterns are: \(EvaluationPattern.allCases.map(\.rawValue).joined(separator: ", ")), all")
+                throw ValidationError(
+                    "unknown pattern '\(name)'; the patterns are: \(EvaluationPattern.allCases.map(\.rawValue).joined(separator: ", ")), all"
+                )
             }
         }
         return patterns

@@ -27,8 +27,9 @@ import Testing
 
     @Test func plansAndSystemsAreFunctionsOfTheSeed() {
         for family in ScenarioFamily.all {
-            #expect(FamilyPlanner.plan(family: family, seed: 4, scenariosPerKind: 2, controls: 2)
-                == FamilyPlanner.plan(family: family, seed: 4, scenariosPerKind: 2, controls: 2))
+            #expect(
+                FamilyPlanner.plan(family: family, seed: 4, scenariosPerKind: 2, controls: 2)
+                    == FamilyPlanner.plan(family: family, seed: 4, scenariosPerKind: 2, controls: 2))
             #expect(family.topology(seed: 9) == family.topology(seed: 9))
         }
         // A family's scenarios do not depend on which other families run, nor on how many per kind.
@@ -44,9 +45,11 @@ import Testing
         // order, no system randomness). If the generator changes on purpose, update the digest.
         let realism = Realism(
             symptoms: true,
-            clientErrors: ClientErrors(unauthorizedRate: 0.01, notFoundRate: 0.01, bursts: [
-                ClientErrorBurst(cause: .rateLimited, startSecond: 10, durationSeconds: 20, requestsPerSecond: 10, passShare: 0.1)
-            ]),
+            clientErrors: ClientErrors(
+                unauthorizedRate: 0.01, notFoundRate: 0.01,
+                bursts: [
+                    ClientErrorBurst(cause: .rateLimited, startSecond: 10, durationSeconds: 20, requestsPerSecond: 10, passShare: 0.1)
+                ]),
             surges: [Surge(source: 0, startSecond: 50, durationSeconds: 20, factor: 4)],
             herrings: [
                 .rollingRestart(service: "gateway", instances: [0], startSecond: 30, gapSeconds: 30, downSeconds: 5),
@@ -55,9 +58,11 @@ import Testing
                 .cacheGrowth(service: "pricing", mbPerMinute: 5, capMB: 100), .deployLine(service: "ledger", atSecond: 25, variant: 2),
                 .sampledLogging(service: "datastore", slowerThanMS: 10, sampleShare: 0.02), .duplicates(rate: 0.02, sameIDShare: 0.5),
             ])
-        let scenario = ScenarioGenerator.generate(Fixtures.spec(
-            .memoryLeak, in: "catalog", realism: realism, healthy: 40, faultSeconds: 40, intensity: 1, rate: 3,
-            noise: NoiseOptions(missingCorrelationRate: 0.02, clockSkew: .init(service: "orders", offsetMS: 300, instance: 1), dropRate: 0.01)))
+        let scenario = ScenarioGenerator.generate(
+            Fixtures.spec(
+                .memoryLeak, in: "catalog", realism: realism, healthy: 40, faultSeconds: 40, intensity: 1, rate: 3,
+                noise: NoiseOptions(
+                    missingCorrelationRate: 0.02, clockSkew: .init(service: "orders", offsetMS: 300, instance: 1), dropRate: 0.01)))
         #expect(scenario.events.count == 8600)
         #expect(Self.digest(scenario) == "474438032c9fc6fc")
     }

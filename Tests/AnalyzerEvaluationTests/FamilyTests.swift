@@ -42,9 +42,12 @@ import Testing
             #expect(Set(names).count == names.count, "unique names")
             #expect(topology.services.count >= 8 && topology.services.count <= 16, "\(name): \(topology.services.count) services")
             for service in topology.services {
-                if family.name != "shop" { #expect(Set(service.endpoints.map(\.path)).count == service.endpoints.count, "\(service.name): paths repeat") }
+                if family.name != "shop" {
+                    #expect(Set(service.endpoints.map(\.path)).count == service.endpoints.count, "\(service.name): paths repeat")
+                }
                 for call in service.endpoints.flatMap(\.calls) {
-                    #expect(topology.service(call.target)?.endpoint(call.endpoint) != nil, "\(service.name) -> \(call.target) \(call.endpoint)")
+                    #expect(
+                        topology.service(call.target)?.endpoint(call.endpoint) != nil, "\(service.name) -> \(call.target) \(call.endpoint)")
                 }
             }
             // Everything is reachable from the entry or a source.
@@ -56,7 +59,9 @@ import Testing
             #expect(reached == Set(names), "\(name) seed \(seed): unreachable \(Set(names).subtracting(reached))")
             // ...and sees requests: no call hangs off an endpoint nobody calls.
             let shares = topology.trafficShares()
-            #expect(names.allSatisfy { (shares[$0] ?? 0) > 0 }, "\(name) seed \(seed): no traffic to \(names.filter { (shares[$0] ?? 0) == 0 })")
+            #expect(
+                names.allSatisfy { (shares[$0] ?? 0) > 0 }, "\(name) seed \(seed): no traffic to \(names.filter { (shares[$0] ?? 0) == 0 })"
+            )
             #expect(topology.services.contains { $0.instances > 1 })
         }
         if family.name != "shop" { #expect(family.topology(seed: 1) != family.topology(seed: 2)) }
@@ -91,9 +96,10 @@ import Testing
     }
 
     @Test func theFamiliesSpeakSeveralStacks() {
-        let sources = Set(ScenarioFamily.all.flatMap { family in
-            (1...3).flatMap { family.topology(seed: UInt64($0)).services.compactMap(\.ecosystem) }
-        })
+        let sources = Set(
+            ScenarioFamily.all.flatMap { family in
+                (1...3).flatMap { family.topology(seed: UInt64($0)).services.compactMap(\.ecosystem) }
+            })
         #expect(sources == Set(Ecosystem.allCases))
     }
 }

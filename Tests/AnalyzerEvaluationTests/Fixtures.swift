@@ -7,15 +7,17 @@ enum Fixtures {
     /// `healthy` seconds, then `faultSeconds` of the fault (if any), then 60 s of recovery.
     static func spec(
         _ kind: FaultKind?, in service: String = "inventory", realism: Realism = Realism(symptoms: true), healthy: Double = 150,
-        faultSeconds: Double = 150, intensity: Double = 0.7, scale: Double = 1, instance: Int? = nil, mechanism: FaultSpec.Mechanism = .process,
+        faultSeconds: Double = 150, intensity: Double = 0.7, scale: Double = 1, instance: Int? = nil,
+        mechanism: FaultSpec.Mechanism = .process,
         rate: Double = 5, noise: NoiseOptions = .none, seed: UInt64 = 7, topology: Topology = .replicatedShop
     ) -> ScenarioSpec {
         ScenarioSpec(
             name: "\(kind?.rawValue ?? "control")-\(service)", seed: seed, durationSeconds: healthy + (kind == nil ? 0 : faultSeconds) + 60,
             requestsPerSecond: rate,
             fault: kind.map {
-                FaultSpec(service: service, kind: $0, startSecond: healthy, durationSeconds: faultSeconds, intensity: intensity, scale: scale,
-                          instance: instance, mechanism: mechanism)
+                FaultSpec(
+                    service: service, kind: $0, startSecond: healthy, durationSeconds: faultSeconds, intensity: intensity, scale: scale,
+                    instance: instance, mechanism: mechanism)
             },
             noise: noise, topology: topology, realism: realism, family: "shop")
     }
@@ -46,7 +48,9 @@ enum Fixtures {
         }
     }
 
-    static func samples(_ scenario: Scenario, _ service: String, in window: Range<Double> = 0..<1e9) -> [(instance: String, sample: ResourceSample)] {
+    static func samples(_ scenario: Scenario, _ service: String, in window: Range<Double> = 0..<1e9) -> [(
+        instance: String, sample: ResourceSample
+    )] {
         events(scenario, service, .resource, in: window).compactMap { event in
             guard case .resource(let sample) = event.payload else { return nil }
             return (event.instance ?? "", sample)
@@ -60,8 +64,11 @@ enum Fixtures {
 
     /// The first planned spec of `family` whose name contains `text`, with `patterns`.
     static func planned(
-        _ family: ScenarioFamily, _ text: String, patterns: Set<EvaluationPattern> = EvaluationPattern.all, perKind: Int = 3, seed: UInt64 = 1
+        _ family: ScenarioFamily, _ text: String, patterns: Set<EvaluationPattern> = EvaluationPattern.all, perKind: Int = 3,
+        seed: UInt64 = 1
     ) -> ScenarioSpec? {
-        FamilyPlanner.plan(family: family, seed: seed, scenariosPerKind: perKind, controls: perKind, patterns: patterns).first { $0.name.contains(text) }
+        FamilyPlanner.plan(family: family, seed: seed, scenariosPerKind: perKind, controls: perKind, patterns: patterns).first {
+            $0.name.contains(text)
+        }
     }
 }

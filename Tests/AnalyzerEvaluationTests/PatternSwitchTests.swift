@@ -13,10 +13,12 @@ import Testing
 
     @Test func clientErrorsAddRateLimitingAndBotsOnlyWhenOn() throws {
         // The first control (shop) whose plan has a rate-limited client.
-        let planned = try #require((1...6).lazy.compactMap { index in
-            Fixtures.planned(.shop, "control-\(index)", perKind: 6)
-        }.first { $0.realism.clientErrors.bursts.contains { $0.cause == .rateLimited } })
-        var off = try #require(Fixtures.planned(.shop, planned.name, patterns: EvaluationPattern.all.subtracting([.clientErrors]), perKind: 6))
+        let planned = try #require(
+            (1...6).lazy.compactMap { index in
+                Fixtures.planned(.shop, "control-\(index)", perKind: 6)
+            }.first { $0.realism.clientErrors.bursts.contains { $0.cause == .rateLimited } })
+        var off = try #require(
+            Fixtures.planned(.shop, planned.name, patterns: EvaluationPattern.all.subtracting([.clientErrors]), perKind: 6))
         #expect(off.realism.clientErrors == ClientErrors())
         // Up to the end of the first rate-limited burst is enough.
         let burst = try #require(planned.realism.clientErrors.bursts.first { $0.cause == .rateLimited })
@@ -36,7 +38,8 @@ import Testing
         let subtle: Set<FaultTrait> = [.lowIntensity, .oneInstance, .behindFallback, .lowTrafficPath]
         let on = Self.faultyPlans.compactMap(\.fault)
         let off = ScenarioFamily.all.flatMap {
-            FamilyPlanner.plan(family: $0, seed: 1, scenariosPerKind: 3, controls: 0, patterns: EvaluationPattern.all.subtracting([.subtleFaults]))
+            FamilyPlanner.plan(
+                family: $0, seed: 1, scenariosPerKind: 3, controls: 0, patterns: EvaluationPattern.all.subtracting([.subtleFaults]))
         }.compactMap(\.fault)
         let traits = Set(on.flatMap(\.traits)).intersection(subtle)
         #expect(traits == subtle, "every kind of subtlety occurs: \(traits)")
@@ -52,7 +55,8 @@ import Testing
         #expect(latency.contains { $0.mechanism == .network && $0.traits.contains(.slowLink) })
         #expect(latency.contains { $0.mechanism == .process })
         let off = ScenarioFamily.all.flatMap {
-            FamilyPlanner.plan(family: $0, seed: 1, scenariosPerKind: 3, controls: 0, patterns: EvaluationPattern.all.subtracting([.slowLinks]))
+            FamilyPlanner.plan(
+                family: $0, seed: 1, scenariosPerKind: 3, controls: 0, patterns: EvaluationPattern.all.subtracting([.slowLinks]))
         }
         #expect(off.compactMap(\.fault).allSatisfy { $0.mechanism == .process })
     }
@@ -71,14 +75,18 @@ import Testing
     @Test func redHerringsAddHarmlessTroubleOnlyWhenOn() throws {
         // The first planned control (any family) with duplicated lines and a rolling restart.
         let controls = ScenarioFamily.all.flatMap { FamilyPlanner.plan(family: $0, seed: 1, scenariosPerKind: 0, controls: 6) }
-        let on = try #require(controls.first { spec in
-            spec.realism.herrings.contains { if case .duplicates = $0 { true } else { false } }
-                && spec.realism.herrings.contains { if case .rollingRestart = $0 { true } else { false } }
-        })
+        let on = try #require(
+            controls.first { spec in
+                spec.realism.herrings.contains { if case .duplicates = $0 { true } else { false } }
+                    && spec.realism.herrings.contains { if case .rollingRestart = $0 { true } else { false } }
+            })
         let family = try #require(ScenarioFamily.named(on.family))
-        let offPlans = FamilyPlanner.plan(family: family, seed: 1, scenariosPerKind: 0, controls: 6, patterns: EvaluationPattern.all.subtracting([.redHerrings]))
+        let offPlans = FamilyPlanner.plan(
+            family: family, seed: 1, scenariosPerKind: 0, controls: 6, patterns: EvaluationPattern.all.subtracting([.redHerrings]))
         let off = try #require(offPlans.first { $0.name == on.name })
-        #expect(off.realism.herrings.isEmpty && off.realism.surges.isEmpty && off.noise.clockSkew == nil && off.noise.missingCorrelationRate == 0)
+        #expect(
+            off.realism.herrings.isEmpty && off.realism.surges.isEmpty && off.noise.clockSkew == nil
+                && off.noise.missingCorrelationRate == 0)
         let withHerrings = ScenarioGenerator.generate(on)
         let without = ScenarioGenerator.generate(off)
         func duplicatedIDs(_ scenario: Scenario) -> Int {

@@ -7,15 +7,19 @@ import Testing
 /// independent evaluator would.
 @Suite struct ScorerTests {
     static let label = ScenarioLabel(
-        name: "x", file: "x.ndjson", family: "iot", heldOut: true, services: ["api", "db", "worker"], rootCause: "worker", kind: "memory_leak",
+        name: "x", file: "x.ndjson", family: "iot", heldOut: true, services: ["api", "db", "worker"], rootCause: "worker",
+        kind: "memory_leak",
         faultStart: "2026-11-24T10:10:00.000000Z", faultEnd: "2026-11-24T10:14:00.000000Z", traits: ["one-instance"])
     static let control = ScenarioLabel(
         name: "c", file: "c.ndjson", family: "iot", heldOut: true, services: ["api", "db", "worker"], rootCause: nil, kind: nil,
         faultStart: nil, faultEnd: nil, traits: [])
 
-    static func incident(_ start: String, _ end: String, service: String?, kind: String = "memory_leak", confidence: Double, candidates: [String]) -> String {
+    static func incident(
+        _ start: String, _ end: String, service: String?, kind: String = "memory_leak", confidence: Double, candidates: [String]
+    ) -> String {
         let root = service.map { "\"\($0)\"" } ?? "null"
-        let list = candidates.map { "{\"service\": \"\($0)\", \"score\": 1, \"kind\": \"\(kind)\", \"evidence\": []}" }.joined(separator: ", ")
+        let list = candidates.map { "{\"service\": \"\($0)\", \"score\": 1, \"kind\": \"\(kind)\", \"evidence\": []}" }.joined(
+            separator: ", ")
         return """
             {"id": "inc-1", "start": "2026-11-24T10:\(start)Z", "end": "2026-11-24T10:\(end)Z",
              "root_cause": {"service": \(root), "kind": "\(kind)", "confidence": \(confidence)}, "candidates": [\(list)], "affected_services": []}
@@ -27,10 +31,12 @@ import Testing
     }
 
     @Test func theFirstIncidentOverlappingTheFaultAnswers() throws {
-        let outcome = try Self.outcome(Self.label, [
-            Self.incident("02:00", "03:00", service: "api", kind: "errors", confidence: 0.9, candidates: ["api"]),
-            Self.incident("11:00", "13:00", service: "worker", confidence: 0.85, candidates: ["worker", "db"]),
-        ])
+        let outcome = try Self.outcome(
+            Self.label,
+            [
+                Self.incident("02:00", "03:00", service: "api", kind: "errors", confidence: 0.9, candidates: ["api"]),
+                Self.incident("11:00", "13:00", service: "worker", confidence: 0.85, candidates: ["worker", "db"]),
+            ])
         #expect(outcome.hit && outcome.hitInThree && outcome.kindRight && outcome.rank == 1)
         #expect(outcome.incidents == 2 && outcome.overlapping == 1 && outcome.spurious == 1)
         #expect(outcome.confidentAnswers == 2 && outcome.confidentRight == 1)
@@ -50,10 +56,12 @@ import Testing
     }
 
     @Test func aWrongServiceWithTheRightKindCountsForKindOnly() throws {
-        let outcome = try Self.outcome(Self.label, [Self.incident("13:30", "14:30", service: "db", confidence: 0.6, candidates: ["db", "api", "worker"])])
+        let outcome = try Self.outcome(
+            Self.label, [Self.incident("13:30", "14:30", service: "db", confidence: 0.6, candidates: ["db", "api", "worker"])])
         #expect(!outcome.hit && outcome.rank == 3 && outcome.hitInThree && outcome.kindRight)
         // Overlap allows a minute after the fault's end, not more.
-        let late = try Self.outcome(Self.label, [Self.incident("15:30", "16:00", service: "worker", confidence: 0.9, candidates: ["worker"])])
+        let late = try Self.outcome(
+            Self.label, [Self.incident("15:30", "16:00", service: "worker", confidence: 0.9, candidates: ["worker"])])
         #expect(late.overlapping == 0 && !late.hit && late.spurious == 1)
     }
 
@@ -66,7 +74,8 @@ import Testing
     }
 
     @Test func candidatesOutsideTheDataAreCounted() throws {
-        let outcome = try Self.outcome(Self.label, [Self.incident("11:00", "12:00", service: "unknown", confidence: 0, candidates: ["unknown", "worker"])])
+        let outcome = try Self.outcome(
+            Self.label, [Self.incident("11:00", "12:00", service: "unknown", confidence: 0, candidates: ["unknown", "worker"])])
         #expect(outcome.unknownCandidates == ["unknown"])
         #expect(Scorecard(name: "u", outcomes: [outcome]).unknownCandidates == 1)
     }
@@ -76,7 +85,9 @@ import Testing
         tuning.family = "shop"
         tuning.heldOut = false
         let answers = [Self.incident("11:00", "12:00", service: "worker", confidence: 0.9, candidates: ["worker"])]
-        let report = EvaluationReport(outcomes: [try Self.outcome(Self.label, answers), try Self.outcome(tuning, []), try Self.outcome(Self.control, [])])
+        let report = EvaluationReport(outcomes: [
+            try Self.outcome(Self.label, answers), try Self.outcome(tuning, []), try Self.outcome(Self.control, []),
+        ])
         #expect(report.families.map(\.name) == ["iot", "shop"])
         #expect(report.sets.map(\.name) == ["tuning", "held-out", "all"])
         #expect(report.sets[0].acAt1 == 0 && report.sets[1].acAt1 == 1 && report.sets[2].acAt1 == 0.5)

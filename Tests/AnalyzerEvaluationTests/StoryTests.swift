@@ -19,11 +19,15 @@ import Testing
         let surge = StoryScenario.surgeStartSecond..<(StoryScenario.surgeStartSecond + StoryScenario.surgeSeconds)
         let leakBefore = 420.0..<surge.lowerBound
         // Before the surge the leak is slow and users feel nothing; during it the entry fails and slows.
-        func memory(_ window: Range<Double>) -> Double { Fixtures.samples(scenario, "pricing", in: window).map(\.sample.memoryMB).max() ?? 0 }
+        func memory(_ window: Range<Double>) -> Double {
+            Fixtures.samples(scenario, "pricing", in: window).map(\.sample.memoryMB).max() ?? 0
+        }
         let baseline = Fixtures.median(Fixtures.samples(scenario, "pricing", in: 0..<420).map(\.sample.memoryMB))
         #expect(memory(leakBefore) < 1.5 * baseline)
         #expect(memory(surge) > 2 * baseline)
-        func failures(_ window: Range<Double>) -> Int { Fixtures.ends(scenario, "gateway", in: window).filter { $0.statusCode >= 500 }.count }
+        func failures(_ window: Range<Double>) -> Int {
+            Fixtures.ends(scenario, "gateway", in: window).filter { $0.statusCode >= 500 }.count
+        }
         #expect(failures(0..<surge.lowerBound) == 0)
         #expect(failures(surge) > 5)
         #expect(Fixtures.calls(scenario, to: "pricing", in: surge).filter { $0.error == "timeout" }.count > 50)
@@ -43,7 +47,9 @@ import Testing
                 let scenario = ScenarioGenerator.generate(StoryScenario.spec(seed: seed))
                 let json = try await InProcessIncidents().incidentsJSON(for: scenario)
                 let outcome = ScenarioOutcome(label: ScenarioLabel(scenario), answers: try IncidentAnswer.decodeAll(json))
-                #expect(outcome.foundService == "pricing" && outcome.foundKind == "memory_leak", "seed \(seed): \(outcome.foundService ?? "no answer") \(outcome.foundKind ?? "")")
+                #expect(
+                    outcome.foundService == "pricing" && outcome.foundKind == "memory_leak",
+                    "seed \(seed): \(outcome.foundService ?? "no answer") \(outcome.foundKind ?? "")")
                 #expect(outcome.spurious == 0, "seed \(seed): the 429 burst raised an incident of its own")
                 // If the engine reports client-error signals (a key beyond the documented ones that
                 // mentions the 429s), the burst must be there, at the entry, and not as the root cause.
@@ -51,7 +57,9 @@ import Testing
                 let signalKeys = answers.flatMap(\.otherKeys).filter { $0.contains("client") || $0.contains("signal") }
                 if !signalKeys.isEmpty {
                     let text = String(decoding: json, as: UTF8.self)
-                    #expect(text.contains("429") && text.contains("gateway"), "seed \(seed): keys \(signalKeys) do not mention the 429s at gateway")
+                    #expect(
+                        text.contains("429") && text.contains("gateway"),
+                        "seed \(seed): keys \(signalKeys) do not mention the 429s at gateway")
                 }
                 #expect(!answers.contains { $0.service == "gateway" }, "seed \(seed): the entry blamed for its rate limiting")
             }

@@ -32,9 +32,11 @@ import Testing
         let next = try #require(sameInstance.first { Fixtures.second($0, in: scenario) > killedAt + 0.01 })
         #expect(Fixtures.second(next, in: scenario) - killedAt > 15)
         #expect(next.message?.hasPrefix("Started CatalogApplication in") == true)
-        #expect(!Fixtures.calls(scenario, to: "catalog", in: killedAt..<(killedAt + 15)).filter { $0.error == "connection_refused" }.isEmpty)
+        #expect(
+            !Fixtures.calls(scenario, to: "catalog", in: killedAt..<(killedAt + 15)).filter { $0.error == "connection_refused" }.isEmpty)
         let restarted = Fixtures.second(next, in: scenario)
-        let firstSample = try #require(Fixtures.samples(scenario, "catalog", in: restarted..<(restarted + 30)).first { $0.instance == fatal.instance })
+        let firstSample = try #require(
+            Fixtures.samples(scenario, "catalog", in: restarted..<(restarted + 30)).first { $0.instance == fatal.instance })
         #expect(firstSample.sample.memoryMB < 1.2 * baseline)
     }
 
@@ -44,7 +46,8 @@ import Testing
         // request fails, and later ones see it full.
         let samples = Fixtures.events(scenario, "inventory", .resource)
         func pool(_ event: Event) -> Double {
-            guard case .resource(let sample) = event.payload, let used = sample.gauges["pool_in_use"], let size = sample.gauges["pool_size"] else { return 0 }
+            guard case .resource(let sample) = event.payload, let used = sample.gauges["pool_in_use"], let size = sample.gauges["pool_size"]
+            else { return 0 }
             return used / size
         }
         let errors = Fixtures.events(scenario, "inventory", .error)
@@ -82,10 +85,11 @@ import Testing
         let scenario = ScenarioGenerator.generate(Fixtures.spec(.errors, in: "payments", intensity: 0.8))
         let errors = Fixtures.events(scenario, "payments", .error)
         #expect(errors.count > 20)
-        let types = Set(errors.compactMap { event -> String? in
-            guard case .error(let details) = event.payload else { return nil }
-            return details.errorType
-        })
+        let types = Set(
+            errors.compactMap { event -> String? in
+                guard case .error(let details) = event.payload else { return nil }
+                return details.errorType
+            })
         #expect(types.allSatisfy { $0.hasPrefix("java.") || $0.hasPrefix("org.") })
         #expect(errors.allSatisfy { Fixtures.second($0, in: scenario) >= 148 })
         #expect(Fixtures.ends(scenario, "payments").contains { $0.statusCode == 500 })

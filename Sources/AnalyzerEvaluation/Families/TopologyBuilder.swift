@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Draws a system from a ``TopologyShape`` and a ``Domain``: business services on levels below the
@@ -54,11 +54,14 @@ enum TopologyBuilder {
         let externalNames = Set(externals.map(\.name))
         func call(to target: String, endpoint: (method: String, path: String), from callerLevel: Int) -> Topology.Call {
             if storeSet.contains(target) {
-                return .init(target: target, method: endpoint.method, endpoint: endpoint.path, timeoutMS: rounded(rng.uniform(250...1000)), maxAttempts: rng.int(in: 2...3))
+                return .init(
+                    target: target, method: endpoint.method, endpoint: endpoint.path, timeoutMS: rounded(rng.uniform(250...1000)),
+                    maxAttempts: rng.int(in: 2...3))
             }
             if externalNames.contains(target) {
-                return .init(target: target, method: endpoint.method, endpoint: endpoint.path, timeoutMS: rounded(rng.uniform(2000...5000)),
-                             maxAttempts: rng.int(in: 1...2), isOptional: rng.chance(0.4))
+                return .init(
+                    target: target, method: endpoint.method, endpoint: endpoint.path, timeoutMS: rounded(rng.uniform(2000...5000)),
+                    maxAttempts: rng.int(in: 1...2), isOptional: rng.chance(0.4))
             }
             let targetLevel = levelOf[target] ?? depth
             let probability = rng.chance(0.85) ? 1 : rng.uniform(0.3...0.9)
@@ -74,7 +77,9 @@ enum TopologyBuilder {
         for part in apis {
             let plural = "/\(part.entity)s"
             // Paths differ even where methods do: calls and the simulation find an endpoint by its path.
-            let all: [(method: String, path: String)] = [("GET", "\(plural)/:id"), ("POST", plural), ("GET", "\(plural)/search"), ("PUT", "\(plural)/:id/state")]
+            let all: [(method: String, path: String)] = [
+                ("GET", "\(plural)/:id"), ("POST", plural), ("GET", "\(plural)/search"), ("PUT", "\(plural)/:id/state"),
+            ]
             routes[part.name] = Array(all.prefix(rng.int(in: 1...3)))
         }
         for store in stores { routes[store] = [("GET", "/rows/:id"), ("POST", "/query"), ("PUT", "/rows")] }
@@ -84,7 +89,9 @@ enum TopologyBuilder {
         var entryEndpoints: [Topology.Endpoint] = []
         let publicRoutes = Array(domain.routes.prefix(rng.int(in: 2...min(4, domain.routes.count))))
         var weights = publicRoutes.map { _ in rng.uniform(0.5...1.5) }
-        if publicRoutes.count > 2, rng.chance(0.5) { weights[weights.count - 1] = rng.uniform(0.03...0.08) * weights.dropLast().reduce(0, +) }
+        if publicRoutes.count > 2, rng.chance(0.5) {
+            weights[weights.count - 1] = rng.uniform(0.03...0.08) * weights.dropLast().reduce(0, +)
+        }
         let firstLevel = indices.filter { level[$0] == 1 }.map { apis[$0].name }
         var uncalled = firstLevel
         for (position, route) in publicRoutes.enumerated() {
@@ -93,15 +100,20 @@ enum TopologyBuilder {
             uncalled.removeAll { targets.contains($0) }
             let calls = targets.map { target -> Topology.Call in
                 let endpoint = rng.pick(routes[target]!)
-                return .init(target: target, method: endpoint.method, endpoint: endpoint.path,
-                             timeoutMS: rounded(1000 * Double(depth + 2) * rng.uniform(1...2)), maxAttempts: 1)
+                return .init(
+                    target: target, method: endpoint.method, endpoint: endpoint.path,
+                    timeoutMS: rounded(1000 * Double(depth + 2) * rng.uniform(1...2)), maxAttempts: 1)
             }
-            entryEndpoints.append(.init(method: route.method, path: route.path, selfMedianMS: rng.uniform(1...3), calls: calls,
-                                        parallelCalls: calls.count > 1 && rng.chance(shape.parallelShare), trafficWeight: weights[position]))
+            entryEndpoints.append(
+                .init(
+                    method: route.method, path: route.path, selfMedianMS: rng.uniform(1...3), calls: calls,
+                    parallelCalls: calls.count > 1 && rng.chance(shape.parallelShare), trafficWeight: weights[position]))
         }
         let entryStack = rng.pick(shape.ecosystems)
-        services.append(profile(name: entryName, endpoints: entryEndpoints, role: .api, ecosystem: entryStack, instances: rng.int(in: 2...4),
-                                phrases: ["routed request for {user} ({word})", "authenticated {user} via bearer token"], using: &rng))
+        services.append(
+            profile(
+                name: entryName, endpoints: entryEndpoints, role: .api, ecosystem: entryStack, instances: rng.int(in: 2...4),
+                phrases: ["routed request for {user} ({word})", "authenticated {user} via bearer token"], using: &rng))
 
         for index in indices {
             let part = apis[index]
@@ -113,11 +125,13 @@ enum TopologyBuilder {
                 assigned[slot].append(call(to: target, endpoint: endpoint, from: level[index]))
             }
             let endpoints = own.enumerated().map { slot, route in
-                Topology.Endpoint(method: route.method, path: route.path, selfMedianMS: logUniform(2...25, using: &rng), calls: assigned[slot],
-                                  parallelCalls: assigned[slot].count > 1 && rng.chance(shape.parallelShare))
+                Topology.Endpoint(
+                    method: route.method, path: route.path, selfMedianMS: logUniform(2...25, using: &rng), calls: assigned[slot],
+                    parallelCalls: assigned[slot].count > 1 && rng.chance(shape.parallelShare))
             }
             var service = profile(
-                name: part.name, endpoints: endpoints, role: .api, ecosystem: rng.pick(shape.ecosystems), instances: rng.int(in: shape.instances),
+                name: part.name, endpoints: endpoints, role: .api, ecosystem: rng.pick(shape.ecosystems),
+                instances: rng.int(in: shape.instances),
                 phrases: [
                     "\(part.entity) {id} loaded in {ms} ms", "validated \(part.entity) request for {user} ({n} fields)",
                     "\(part.entity) {id} saved (version {n})", "cache miss for \(part.entity):{id}, fetched from store",
@@ -126,9 +140,13 @@ enum TopologyBuilder {
             services.append(service)
         }
         for store in stores {
-            let endpoints = routes[store]!.map { Topology.Endpoint(method: $0.method, path: $0.path, selfMedianMS: logUniform(0.8...4, using: &rng)) }
-            var service = profile(name: store, endpoints: endpoints, role: .datastore, ecosystem: rng.pick([.go, .swift]), instances: 1,
-                                  phrases: ["slow query on rows took {ms} ms", "checkpoint complete: wrote {n} buffers", "autovacuum removed {n} dead rows"], using: &rng)
+            let endpoints = routes[store]!.map {
+                Topology.Endpoint(method: $0.method, path: $0.path, selfMedianMS: logUniform(0.8...4, using: &rng))
+            }
+            var service = profile(
+                name: store, endpoints: endpoints, role: .datastore, ecosystem: rng.pick([.go, .swift]), instances: 1,
+                phrases: ["slow query on rows took {ms} ms", "checkpoint complete: wrote {n} buffers", "autovacuum removed {n} dead rows"],
+                using: &rng)
             service.memoryMB = rng.uniform(800...2400).rounded()
             service.poolSize = rng.pick([32, 48, 64])
             service.latencySigma = 0.35
@@ -136,9 +154,14 @@ enum TopologyBuilder {
             services.append(service)
         }
         for external in externals {
-            let endpoints = routes[external.name]!.map { Topology.Endpoint(method: $0.method, path: $0.path, selfMedianMS: logUniform(40...250, using: &rng)) }
-            var service = profile(name: external.name, endpoints: endpoints, role: .external, ecosystem: rng.pick(shape.ecosystems), instances: rng.int(in: 1...2),
-                                  phrases: ["provider answered \(external.entity) request in {ms} ms", "\(external.entity) {id} submitted to provider"], using: &rng)
+            let endpoints = routes[external.name]!.map {
+                Topology.Endpoint(method: $0.method, path: $0.path, selfMedianMS: logUniform(40...250, using: &rng))
+            }
+            var service = profile(
+                name: external.name, endpoints: endpoints, role: .external, ecosystem: rng.pick(shape.ecosystems),
+                instances: rng.int(in: 1...2),
+                phrases: ["provider answered \(external.entity) request in {ms} ms", "\(external.entity) {id} submitted to provider"],
+                using: &rng)
             service.latencySigma = 0.6
             services.append(service)
         }
@@ -148,7 +171,8 @@ enum TopologyBuilder {
         var sources: [Topology.Source] = []
         let upper = indices.filter { level[$0] <= 2 && level[$0] < depth }
         for index in rng.shuffled(upper).prefix(rng.int(in: shape.sources)) {
-            sources.append(.init(service: apis[index].name, endpoint: routes[apis[index].name]![0].path, rateShare: rng.uniform(shape.sourceShare)))
+            sources.append(
+                .init(service: apis[index].name, endpoint: routes[apis[index].name]![0].path, rateShare: rng.uniform(shape.sourceShare)))
         }
         return Topology(entry: entryName, services: services, cores: rng.pick([2, 2, 4]), sources: sources)
     }
@@ -183,17 +207,20 @@ enum TopologyBuilder {
         name: String, endpoints: [Topology.Endpoint], role: Topology.Role, ecosystem: Ecosystem, instances: Int, phrases: [String],
         using rng: inout SplitMix64
     ) -> Topology.Service {
-        let (memory, threads): (ClosedRange<Double>, ClosedRange<Int>) = switch ecosystem {
-        case .spring: (350...900, 40...200)
-        case .go: (60...220, 10...30)
-        case .node: (150...420, 11...15)
-        case .python: (180...520, 8...20)
-        case .swift: (60...200, 8...16)
-        }
+        let (memory, threads): (ClosedRange<Double>, ClosedRange<Int>) =
+            switch ecosystem {
+            case .spring: (350...900, 40...200)
+            case .go: (60...220, 10...30)
+            case .node: (150...420, 11...15)
+            case .python: (180...520, 8...20)
+            case .swift: (60...200, 8...16)
+            }
         return Topology.Service(
             name: name, endpoints: endpoints, memoryMB: rng.uniform(memory).rounded(), idleCPUPercent: rng.uniform(1...6).rounded(),
-            cpuPercentPerRequestPerSecond: (rng.uniform(0.5...4) * 10).rounded() / 10, threads: rng.int(in: threads), openFDs: rng.int(in: 30...200),
-            latencySigma: rng.uniform(0.35...0.6), logProbability: rng.uniform(0.2...0.6), instances: instances, ecosystem: ecosystem, role: role,
+            cpuPercentPerRequestPerSecond: (rng.uniform(0.5...4) * 10).rounded() / 10, threads: rng.int(in: threads),
+            openFDs: rng.int(in: 30...200),
+            latencySigma: rng.uniform(0.35...0.6), logProbability: rng.uniform(0.2...0.6), instances: instances, ecosystem: ecosystem,
+            role: role,
             phrases: phrases)
     }
 

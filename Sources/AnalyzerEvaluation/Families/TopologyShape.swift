@@ -23,8 +23,10 @@ public struct TopologyShape: Sendable, Hashable {
 
     /// A shape.
     public init(
-        serviceCount: ClosedRange<Int>, depth: ClosedRange<Int>, fanOut: ClosedRange<Int>, instances: ClosedRange<Int>, optionalShare: Double,
-        parallelShare: Double, externals: ClosedRange<Int>, sources: ClosedRange<Int>, sourceShare: ClosedRange<Double>, ecosystems: [Ecosystem]
+        serviceCount: ClosedRange<Int>, depth: ClosedRange<Int>, fanOut: ClosedRange<Int>, instances: ClosedRange<Int>,
+        optionalShare: Double,
+        parallelShare: Double, externals: ClosedRange<Int>, sources: ClosedRange<Int>, sourceShare: ClosedRange<Double>,
+        ecosystems: [Ecosystem]
     ) {
         self.serviceCount = serviceCount
         self.depth = depth

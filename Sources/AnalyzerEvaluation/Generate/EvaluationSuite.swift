@@ -21,7 +21,8 @@ public struct EvaluationSuite: Sendable {
     /// Every scenario's spec, family by family (cheap: nothing is simulated yet).
     public func specs() -> [ScenarioSpec] {
         families.flatMap { family in
-            FamilyPlanner.plan(family: family, seed: seed, scenariosPerKind: scenariosPerKind, controls: controlsPerFamily, patterns: patterns)
+            FamilyPlanner.plan(
+                family: family, seed: seed, scenariosPerKind: scenariosPerKind, controls: controlsPerFamily, patterns: patterns)
         }
     }
 }

@@ -16,13 +16,15 @@ public enum FamilyPlanner {
             for index in 0..<max(0, scenariosPerKind) {
                 let scenarioSeed = SplitMix64.derive(familySeed, 1, UInt64(kindIndex), UInt64(index))
                 let order = SplitMix64.derive(familySeed, 3, UInt64(kindIndex))
-                if let spec = faultySpec(family: family, kind: kind, index: index, seed: scenarioSeed, orderSeed: order, patterns: patterns) {
+                if let spec = faultySpec(family: family, kind: kind, index: index, seed: scenarioSeed, orderSeed: order, patterns: patterns)
+                {
                     specs.append(spec)
                 }
             }
         }
         for index in 0..<max(0, controls) {
-            specs.append(controlSpec(family: family, index: index, seed: SplitMix64.derive(familySeed, 2, UInt64(index)), patterns: patterns))
+            specs.append(
+                controlSpec(family: family, index: index, seed: SplitMix64.derive(familySeed, 2, UInt64(index)), patterns: patterns))
         }
         return specs
     }
@@ -37,17 +39,20 @@ public enum FamilyPlanner {
         let duration = rng.uniform(150...240).rounded()
         let recovery = rng.chance(0.75) ? rng.uniform(60...120).rounded() : 0
         let rate = rng.uniform(family.rate)
-        guard var fault = chooseFault(kind: kind, index: index, topology: topology, patterns: patterns, orderSeed: orderSeed, using: &rng) else { return nil }
+        guard var fault = chooseFault(kind: kind, index: index, topology: topology, patterns: patterns, orderSeed: orderSeed, using: &rng)
+        else { return nil }
         fault.startSecond = baseline
         fault.durationSeconds = duration
         let total = baseline + duration + recovery
         let traffic = family.traffic(durationSeconds: total, using: &rng)
         var patternRNG = SplitMix64(seed: SplitMix64.derive(seed, 3))
         let realism = PatternPlanner.realism(
-            patterns: patterns, topology: topology, durationSeconds: total, requestsPerSecond: rate, faultService: fault.service, using: &patternRNG)
+            patterns: patterns, topology: topology, durationSeconds: total, requestsPerSecond: rate, faultService: fault.service,
+            using: &patternRNG)
         let noise = PatternPlanner.noise(redHerrings: patterns.contains(.redHerrings), topology: topology, using: &patternRNG)
         return ScenarioSpec(
-            name: "\(family.name)-\(kind.rawValue)-\(fault.service)-\(index + 1)", seed: seed, durationSeconds: total, requestsPerSecond: rate,
+            name: "\(family.name)-\(kind.rawValue)-\(fault.service)-\(index + 1)", seed: seed, durationSeconds: total,
+            requestsPerSecond: rate,
             traffic: traffic, fault: fault, noise: noise, topology: topology, realism: realism, family: family.name)
     }
 
@@ -72,7 +77,8 @@ public enum FamilyPlanner {
     static func chooseFault(
         kind: FaultKind, index: Int, topology: Topology, patterns: Set<EvaluationPattern>, orderSeed: UInt64, using rng: inout SplitMix64
     ) -> FaultSpec? {
-        var eligible = kind == .resourceExhaustion
+        var eligible =
+            kind == .resourceExhaustion
             ? topology.services.filter { $0.poolSize != nil && $0.name != topology.entry }.map(\.name)
             : topology.nonEntryServices
         guard !eligible.isEmpty else { return nil }

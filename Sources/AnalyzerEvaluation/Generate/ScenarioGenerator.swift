@@ -56,7 +56,8 @@ public enum ScenarioGenerator {
         var specs: [ScenarioSpec] = []
         for (kindIndex, kind) in faultKinds.enumerated() {
             var order = SplitMix64(seed: SplitMix64.derive(seed, 1, UInt64(kindIndex)))
-            let eligible = kind == .resourceExhaustion
+            let eligible =
+                kind == .resourceExhaustion
                 ? topology.services.filter { $0.poolSize != nil && $0.name != topology.entry }.map(\.name)
                 : topology.nonEntryServices
             guard !eligible.isEmpty else { continue }

@@ -16,7 +16,8 @@ public enum StoryScenario {
     /// that the story is what it says).
     public static func spec(seed: UInt64 = 1) -> ScenarioSpec {
         let fault = FaultSpec(
-            service: "pricing", kind: .memoryLeak, startSecond: 420, durationSeconds: 390, intensity: 0.3, scale: 0.3, traits: [.lowIntensity])
+            service: "pricing", kind: .memoryLeak, startSecond: 420, durationSeconds: 390, intensity: 0.3, scale: 0.3,
+            traits: [.lowIntensity])
         let bots = ClientErrorBurst(
             cause: .rateLimited, startSecond: surgeStartSecond + 10, durationSeconds: 150, requestsPerSecond: 25, passShare: 0.08,
             clientIP: "203.0.113.77", userAgent: "python-requests/2.31.0")
@@ -24,7 +25,8 @@ public enum StoryScenario {
             symptoms: true, clientErrors: ClientErrors(unauthorizedRate: 0.003, notFoundRate: 0.005, bursts: [bots]),
             surges: [Surge(source: 0, startSecond: surgeStartSecond, durationSeconds: surgeSeconds, factor: 16)])
         return ScenarioSpec(
-            name: "story-pricing-leak-under-surge", seed: SplitMix64.derive(seed, 42), durationSeconds: 900, requestsPerSecond: 5, traffic: .steady,
+            name: "story-pricing-leak-under-surge", seed: SplitMix64.derive(seed, 42), durationSeconds: 900, requestsPerSecond: 5,
+            traffic: .steady,
             fault: fault, topology: .replicatedShop, realism: realism, family: ScenarioFamily.shop.name)
     }
 }

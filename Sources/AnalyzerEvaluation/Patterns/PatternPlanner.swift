@@ -3,7 +3,9 @@
 /// get the same draws: nothing here knows whether or where a fault is, except that a rolling restart
 /// never hits the faulty service (a restart would end the fault).
 enum PatternPlanner {
-    static let userAgents = ["python-requests/2.31.0", "Go-http-client/1.1", "curl/8.4.0", "Mozilla/5.0 zgrab/0.x", "okhttp/4.12.0", "Scrapy/2.11.0"]
+    static let userAgents = [
+        "python-requests/2.31.0", "Go-http-client/1.1", "curl/8.4.0", "Mozilla/5.0 zgrab/0.x", "okhttp/4.12.0", "Scrapy/2.11.0",
+    ]
     static let jobs = ["reindex", "cleanup-expired", "report-export", "cache-warmup", "reconcile-balances", "compact-history"]
 
     static func realism(
@@ -18,13 +20,18 @@ enum PatternPlanner {
             realism.herrings = herrings(topology: topology, durationSeconds: durationSeconds, faultService: faultService, using: &rng)
             if rng.chance(0.35) {
                 let length = rng.uniform(30...120).rounded()
-                realism.surges.append(Surge(startSecond: rng.uniform(30...max(31, durationSeconds - length)).rounded(), durationSeconds: length, factor: rng.uniform(1.8...3)))
+                realism.surges.append(
+                    Surge(
+                        startSecond: rng.uniform(30...max(31, durationSeconds - length)).rounded(), durationSeconds: length,
+                        factor: rng.uniform(1.8...3)))
             }
             if !topology.sources.isEmpty, rng.chance(0.3) {
                 let length = rng.uniform(60...180).rounded()
-                realism.surges.append(Surge(
-                    source: rng.int(below: topology.sources.count), startSecond: rng.uniform(30...max(31, durationSeconds - length)).rounded(),
-                    durationSeconds: length, factor: rng.uniform(2...5)))
+                realism.surges.append(
+                    Surge(
+                        source: rng.int(below: topology.sources.count),
+                        startSecond: rng.uniform(30...max(31, durationSeconds - length)).rounded(),
+                        durationSeconds: length, factor: rng.uniform(2...5)))
             }
         }
         return realism
@@ -38,15 +45,18 @@ enum PatternPlanner {
         for _ in 0..<count {
             let pick = rng.unit()
             let cause: ClientErrorBurst.Cause = pick < 0.5 ? .rateLimited : pick < 0.8 ? .scanning : .credentialStuffing
-            let (length, rate): (Double, Double) = switch cause {
-            case .rateLimited: (rng.uniform(30...180), requestsPerSecond * rng.uniform(2...8))
-            case .scanning: (rng.uniform(60...300), rng.uniform(3...25))
-            case .credentialStuffing: (rng.uniform(60...240), rng.uniform(2...10))
-            }
-            errors.bursts.append(ClientErrorBurst(
-                cause: cause, startSecond: rng.uniform(30...max(31, durationSeconds - 30)).rounded(), durationSeconds: length.rounded(),
-                requestsPerSecond: rate, passShare: cause == .rateLimited ? rng.uniform(0.05...0.2) : 0,
-                clientIP: "\(rng.pick(["203.0.113", "198.51.100", "192.0.2"])).\(rng.int(in: 2...250))", userAgent: rng.pick(userAgents)))
+            let (length, rate): (Double, Double) =
+                switch cause {
+                case .rateLimited: (rng.uniform(30...180), requestsPerSecond * rng.uniform(2...8))
+                case .scanning: (rng.uniform(60...300), rng.uniform(3...25))
+                case .credentialStuffing: (rng.uniform(60...240), rng.uniform(2...10))
+                }
+            errors.bursts.append(
+                ClientErrorBurst(
+                    cause: cause, startSecond: rng.uniform(30...max(31, durationSeconds - 30)).rounded(), durationSeconds: length.rounded(),
+                    requestsPerSecond: rate, passShare: cause == .rateLimited ? rng.uniform(0.05...0.2) : 0,
+                    clientIP: "\(rng.pick(["203.0.113", "198.51.100", "192.0.2"])).\(rng.int(in: 2...250))", userAgent: rng.pick(userAgents)
+                ))
         }
         return errors
     }
@@ -59,27 +69,37 @@ enum PatternPlanner {
         if !replicated.isEmpty, rng.chance(0.45) {
             let service = rng.pick(replicated)
             let instances = rng.chance(0.5) ? Array(0..<service.instances) : [rng.int(below: service.instances)]
-            herrings.append(.rollingRestart(
-                service: service.name, instances: instances, startSecond: second(200), gapSeconds: rng.uniform(30...90).rounded(),
-                downSeconds: rng.uniform(5...25).rounded()))
+            herrings.append(
+                .rollingRestart(
+                    service: service.name, instances: instances, startSecond: second(200), gapSeconds: rng.uniform(30...90).rounded(),
+                    downSeconds: rng.uniform(5...25).rounded()))
         }
         for chance in [0.75, 0.3] where rng.chance(chance) {
-            herrings.append(.noisyLogger(service: rng.pick(names), everySeconds: rng.uniform(5...40).rounded(), variant: rng.int(below: 3), inRequests: rng.chance(0.4)))
+            herrings.append(
+                .noisyLogger(
+                    service: rng.pick(names), everySeconds: rng.uniform(5...40).rounded(), variant: rng.int(below: 3),
+                    inRequests: rng.chance(0.4)))
         }
         if rng.chance(0.45) {
-            herrings.append(.cronJob(
-                service: rng.pick(names), job: rng.pick(jobs), firstSecond: rng.uniform(20...120).rounded(), periodSeconds: rng.uniform(120...300).rounded(),
-                runSeconds: rng.uniform(15...45).rounded(), cpuPercent: rng.uniform(40...150).rounded()))
+            herrings.append(
+                .cronJob(
+                    service: rng.pick(names), job: rng.pick(jobs), firstSecond: rng.uniform(20...120).rounded(),
+                    periodSeconds: rng.uniform(120...300).rounded(),
+                    runSeconds: rng.uniform(15...45).rounded(), cpuPercent: rng.uniform(40...150).rounded()))
         }
         if rng.chance(0.4) {
             herrings.append(.cacheGrowth(service: rng.pick(names), mbPerMinute: rng.uniform(1...6), capMB: rng.uniform(50...400).rounded()))
         }
         if rng.chance(0.7) {
-            for _ in 0..<rng.int(in: 1...3) { herrings.append(.deployLine(service: rng.pick(names), atSecond: second(10), variant: rng.int(below: 3))) }
+            for _ in 0..<rng.int(in: 1...3) {
+                herrings.append(.deployLine(service: rng.pick(names), atSecond: second(10), variant: rng.int(below: 3)))
+            }
         }
         let stores = topology.services.filter { $0.role == .datastore }
         if !stores.isEmpty, rng.chance(0.6) {
-            herrings.append(.sampledLogging(service: rng.pick(stores).name, slowerThanMS: rng.uniform(10...50).rounded(), sampleShare: rng.uniform(0.01...0.05)))
+            herrings.append(
+                .sampledLogging(
+                    service: rng.pick(stores).name, slowerThanMS: rng.uniform(10...50).rounded(), sampleShare: rng.uniform(0.01...0.05)))
         }
         if rng.chance(0.4) {
             herrings.append(.duplicates(rate: rng.uniform(0.002...0.02), sameIDShare: rng.uniform(0.3...0.8)))
@@ -99,7 +119,8 @@ enum PatternPlanner {
         if rng.chance(0.35) {
             let service = rng.pick(topology.services)
             let magnitude = rng.uniform(50...1500).rounded()
-            noise.clockSkew = .init(service: service.name, offsetMS: rng.chance(0.5) ? magnitude : -magnitude, instance: rng.int(below: service.instances))
+            noise.clockSkew = .init(
+                service: service.name, offsetMS: rng.chance(0.5) ? magnitude : -magnitude, instance: rng.int(below: service.instances))
         }
         return noise
     }

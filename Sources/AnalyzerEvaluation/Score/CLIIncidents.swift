@@ -41,20 +41,26 @@ public struct CLIIncidents: IncidentSource {
         process.executableURL = URL(fileURLWithPath: analyzerPath)
         process.arguments = arguments
         let output = Pipe()
-        guard FileManager.default.createFile(atPath: errorFile, contents: nil), let errors = FileHandle(forWritingAtPath: errorFile) else { throw Failure(description: "cannot write \(errorFile)") }
+        guard FileManager.default.createFile(atPath: errorFile, contents: nil), let errors = FileHandle(forWritingAtPath: errorFile) else {
+            throw Failure(description: "cannot write \(errorFile)")
+        }
         defer { try? errors.close() }
         process.standardOutput = output
         process.standardError = errors
         do {
             try process.run()
         } catch {
-            throw Failure(description: "cannot run \(analyzerPath): \(error.localizedDescription); build it (swift build) or pass --analyzer PATH")
+            throw Failure(
+                description: "cannot run \(analyzerPath): \(error.localizedDescription); build it (swift build) or pass --analyzer PATH")
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let stderr = FileManager.default.contents(atPath: errorFile) ?? Data()
-            throw Failure(description: "analyzer \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self))")
+            throw Failure(
+                description:
+                    "analyzer \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self))"
+            )
         }
         return data
     }

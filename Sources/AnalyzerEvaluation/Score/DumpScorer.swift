@@ -30,10 +30,11 @@ public struct DumpScorer: Sendable {
         return try labels.scenarios.map { label in
             let path = answersPath(for: label)
             guard let answers = FileManager.default.contents(atPath: path) else {
-                throw Failure(description: """
-                    no \(path): run `analyzer ingest --store S.sqlite \(directory)/\(label.file)` and \
-                    `analyzer incidents --store S.sqlite --json > \(path)` (a fresh store per scenario)
-                    """)
+                throw Failure(
+                    description: """
+                        no \(path): run `analyzer ingest --store S.sqlite \(directory)/\(label.file)` and \
+                        `analyzer incidents --store S.sqlite --json > \(path)` (a fresh store per scenario)
+                        """)
             }
             do {
                 return ScenarioOutcome(label: label, answers: try IncidentAnswer.decodeAll(answers))

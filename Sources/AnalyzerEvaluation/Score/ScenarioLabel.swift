@@ -29,7 +29,8 @@ public struct ScenarioLabel: Sendable, Hashable, Codable {
 
     /// A label from its parts.
     public init(
-        name: String, file: String, family: String, heldOut: Bool, services: [String], rootCause: String?, kind: String?, faultStart: String?,
+        name: String, file: String, family: String, heldOut: Bool, services: [String], rootCause: String?, kind: String?,
+        faultStart: String?,
         faultEnd: String?, traits: [String]
     ) {
         self.name = name

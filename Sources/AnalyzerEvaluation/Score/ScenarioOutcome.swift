@@ -99,8 +99,9 @@ public struct ScenarioOutcome: Sendable, Hashable, Codable {
         }
         let confident = answers.filter { $0.service != nil && $0.confidence >= 0.8 }
         confidentAnswers = confident.count
-        confidentRight = confident.filter { answer in
-            answer == answering && answer.service == label.rootCause && label.rootCause != nil
-        }.count
+        confidentRight =
+            confident.filter { answer in
+                answer == answering && answer.service == label.rootCause && label.rootCause != nil
+            }.count
     }
 }

@@ -72,7 +72,10 @@ struct HerringModel {
                 guard let service = serviceIndex[name] else { continue }
                 var at = firstSecond
                 while micros(at) < end {
-                    jobs.append(JobRun(service: service, instance: 0, job: job, start: micros(at), end: micros(at + run * rng.uniform(0.8...1.2)), cpuPercent: cpu))
+                    jobs.append(
+                        JobRun(
+                            service: service, instance: 0, job: job, start: micros(at), end: micros(at + run * rng.uniform(0.8...1.2)),
+                            cpuPercent: cpu))
                     at += period
                 }
             case .cacheGrowth(let name, let perMinute, let cap):
@@ -99,7 +102,9 @@ struct HerringModel {
 
     /// CPU a running job adds on `instance` of `service`.
     func extraCPU(service: Int, instance: Int, at time: Int64) -> Double {
-        jobs.filter { $0.service == service && $0.instance == instance && time >= $0.start && time < $0.end }.reduce(0) { $0 + $1.cpuPercent }
+        jobs.filter { $0.service == service && $0.instance == instance && time >= $0.start && time < $0.end }.reduce(0) {
+            $0 + $1.cpuPercent
+        }
     }
 
     /// Memory a filling cache adds to each instance of `service` at `time` (since its last restart).

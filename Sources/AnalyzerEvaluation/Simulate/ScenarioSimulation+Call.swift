@@ -15,7 +15,9 @@ extension ScenarioSimulation {
         while true {
             let clientSpan = newSpanID()
             let instance = fleet.pick(target, at: attemptStart, using: &balancerRNG)
-            let slowLink = link?.delays(caller: caller, callerInstance: callerInstance, callee: target, calleeInstance: instance, at: attemptStart) == true
+            let slowLink =
+                link?.delays(caller: caller, callerInstance: callerInstance, callee: target, calleeInstance: instance, at: attemptStart)
+                == true
             var finish: Int64
             var status = 0
             var error: String?
@@ -28,8 +30,9 @@ extension ScenarioSimulation {
             } else {
                 let arrival = attemptStart + networkDelay() + (slowLink ? link!.delay(using: &patternRNG) : 0)
                 let mark = events.count
-                let served = serve(target, instance: instance, endpoint: services[target].endpoint(call.endpoint) ?? services[target].endpoints[0],
-                                   at: arrival, parent: clientSpan, context: context)
+                let served = serve(
+                    target, instance: instance, endpoint: services[target].endpoint(call.endpoint) ?? services[target].endpoints[0],
+                    at: arrival, parent: clientSpan, context: context)
                 if let stop = stopDuring(target, instance: instance, from: arrival, through: served.end) {
                     // The process stops while handling this request: it never wrote (or never flushed)
                     // what it did, and the caller's connection is reset.
@@ -58,10 +61,11 @@ extension ScenarioSimulation {
             let success = error == nil && status > 0 && status < 500
             emit(
                 caller, instance: callerInstance, at: finish, level: success ? .info : .warning,
-                payload: .serviceCall(ServiceCall(
-                    targetService: call.target, method: call.method, endpoint: call.endpoint,
-                    durationMS: Self.milliseconds(finish - attemptStart), statusCode: status, success: success, error: error,
-                    attempt: call.maxAttempts > 1 ? attempt : nil)),
+                payload: .serviceCall(
+                    ServiceCall(
+                        targetService: call.target, method: call.method, endpoint: call.endpoint,
+                        durationMS: Self.milliseconds(finish - attemptStart), statusCode: status, success: success, error: error,
+                        attempt: call.maxAttempts > 1 ? attempt : nil)),
                 source: logSources.calls[caller][target],
                 trace: TraceFields(context: context, span: clientSpan, parent: parent))
             // The toolkit's RetryPolicy defaults: transport failures and 429/502/503/504 are retried.

@@ -4,7 +4,8 @@ extension ScenarioSimulation {
     /// Paths scanners probe for.
     static let scannedPaths = [
         "/.env", "/wp-login.php", "/.git/config", "/phpmyadmin/index.php", "/actuator/env", "/xmlrpc.php", "/admin/config.php",
-        "/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php", "/cgi-bin/luci", "/server-status", "/.aws/credentials", "/api/v1/../../etc/passwd",
+        "/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php", "/cgi-bin/luci", "/server-status", "/.aws/credentials",
+        "/api/v1/../../etc/passwd",
     ]
 
     /// One request of a bot's burst at the entry: rejected by the rate limiter (429), not found (404)
@@ -32,17 +33,23 @@ extension ScenarioSimulation {
         }
         let attributes: [String: JSONValue] = ["client_ip": .string(burst.clientIP), "user_agent": .string(burst.userAgent)]
         let http = logSources.http[entry]
-        emit(entry, instance: instance, at: arrival, level: .info, payload: .requestStart(RequestStart(method: method, endpoint: path)),
-             source: http, trace: trace, attributes: attributes)
+        emit(
+            entry, instance: instance, at: arrival, level: .info, payload: .requestStart(RequestStart(method: method, endpoint: path)),
+            source: http, trace: trace, attributes: attributes)
         let finish = arrival + Self.micros(patternRNG.logNormal(median: medianMS, sigma: 0.35))
         if burst.cause == .rateLimited, patternRNG.chance(0.05) {
-            emit(entry, instance: instance, at: finish, level: .warning, payload: .log,
-                 message: voices[entry].rateLimited(clientIP: burst.clientIP, limit: 600), source: logSources.handlers[entry],
-                 trace: trace)
+            emit(
+                entry, instance: instance, at: finish, level: .warning, payload: .log,
+                message: voices[entry].rateLimited(clientIP: burst.clientIP, limit: 600), source: logSources.handlers[entry],
+                trace: trace)
         }
-        emit(entry, instance: instance, at: finish, level: .info,
-             payload: .requestEnd(RequestEnd(method: method, endpoint: path, statusCode: burst.cause.status, durationMS: Self.milliseconds(finish - arrival), success: true)),
-             source: http, trace: trace, attributes: attributes)
+        emit(
+            entry, instance: instance, at: finish, level: .info,
+            payload: .requestEnd(
+                RequestEnd(
+                    method: method, endpoint: path, statusCode: burst.cause.status, durationMS: Self.milliseconds(finish - arrival),
+                    success: true)),
+            source: http, trace: trace, attributes: attributes)
         requestsPerBucket[fleet.flat(entry, instance)][bucket(arrival)] += 1
     }
 

@@ -10,11 +10,13 @@ extension ScenarioSimulation {
         eventCounter += 1
         var correlationID = trace?.context.correlationID
         if trace != nil, noiseRNG.chance(spec.noise.missingCorrelationRate) { correlationID = nil }
-        events.append(Event(
-            timestamp: Timestamp(microsecondsSinceEpoch: time + fleet.skew[service][instance]), level: level, service: services[service].name,
-            payload: payload, message: message, eventID: eventIDPrefix + Self.hex16(eventCounter), host: fleet.hosts[service][instance],
-            instance: fleet.names[service][instance], source: source, correlationID: correlationID, traceID: trace?.context.traceID,
-            spanID: trace?.span, parentSpanID: trace?.parent, traceFlags: trace == nil ? nil : 0x01, attributes: attributes))
+        events.append(
+            Event(
+                timestamp: Timestamp(microsecondsSinceEpoch: time + fleet.skew[service][instance]), level: level,
+                service: services[service].name,
+                payload: payload, message: message, eventID: eventIDPrefix + Self.hex16(eventCounter), host: fleet.hosts[service][instance],
+                instance: fleet.names[service][instance], source: source, correlationID: correlationID, traceID: trace?.context.traceID,
+                spanID: trace?.span, parentSpanID: trace?.parent, traceFlags: trace == nil ? nil : 0x01, attributes: attributes))
         eventOwners.append(Int32(fleet.flat(service, instance)))
         eventTimes.append(time)
     }

@@ -36,7 +36,8 @@ extension ScenarioSimulation {
                     cpu += 0.8 * resourceRNG.normal()
                     if !herrings.jobs.isEmpty { cpu += herrings.extraCPU(service: service, instance: instance, at: time) }
                     let capacity = Double(spec.topology.cores * 100)
-                    let saturated = effect.cpuSaturated || (symptoms?.service == service && symptoms!.cpuSaturated(instance: instance, at: time))
+                    let saturated =
+                        effect.cpuSaturated || (symptoms?.service == service && symptoms!.cpuSaturated(instance: instance, at: time))
                     if saturated { cpu = capacity * resourceRNG.uniform(0.95...0.995) }
                     cpu = min(capacity, max(0.2, cpu))
 
@@ -44,7 +45,8 @@ extension ScenarioSimulation {
                     var poolInUse = 0
                     if let poolSize = profile.poolSize {
                         let concurrency = Double(poolBusyMicros[flat][bucket]) / Double(Self.bucketMicros)
-                        poolInUse = effect.poolExhausted
+                        poolInUse =
+                            effect.poolExhausted
                             ? poolSize
                             : min(poolSize, Int((concurrency + abs(resourceRNG.normal()) * 1.2).rounded()))
                         if let leaked = symptoms?.service == service ? symptoms?.leakedConnections(instance: instance, at: time) : nil {
@@ -60,8 +62,10 @@ extension ScenarioSimulation {
                     let openFDs = profile.openFDs + poolInUse + resourceRNG.int(in: 0...6)
                     emit(
                         service, instance: instance, at: time, level: .info,
-                        payload: .resource(ResourceSample(
-                            memoryMB: Self.tenth(memory), cpuPercent: Self.tenth(cpu), threads: threads, openFDs: openFDs, gauges: gauges)),
+                        payload: .resource(
+                            ResourceSample(
+                                memoryMB: Self.tenth(memory), cpuPercent: Self.tenth(cpu), threads: threads, openFDs: openFDs,
+                                gauges: gauges)),
                         source: source)
                 }
             }

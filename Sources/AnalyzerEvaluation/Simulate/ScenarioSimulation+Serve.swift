@@ -17,8 +17,11 @@ extension ScenarioSimulation {
         let start = RequestStart(
             method: endpoint.method, endpoint: endpoint.path, userID: service == entry ? "u_\(rng.int(in: 10_000...99_999))" : nil)
         // A datastore that samples its request events decides at the end whether to write them.
-        if sampling == nil { emit(service, instance: instance, at: arrival, level: .info, payload: .requestStart(start), source: http, trace: trace) }
-        if service == entry, parent == nil, let rejected = entryRejection(instance: instance, endpoint: endpoint, at: arrival, trace: trace) {
+        if sampling == nil {
+            emit(service, instance: instance, at: arrival, level: .info, payload: .requestStart(start), source: http, trace: trace)
+        }
+        if service == entry, parent == nil, let rejected = entryRejection(instance: instance, endpoint: endpoint, at: arrival, trace: trace)
+        {
             return rejected
         }
 
@@ -28,7 +31,9 @@ extension ScenarioSimulation {
         if herrings.slowsRequests { selfMS *= herrings.selfFactor(service: service, instance: instance, at: arrival) }
         if fleet.hasDowntime { selfMS *= warmUpFactor(service, instance, at: arrival) }
         var work = SymptomModel.Work()
-        if symptoms?.service == service, let symptomWork = symptoms?.work(instance: instance, endpoint: endpoint.path, at: arrival, using: &patternRNG) {
+        if symptoms?.service == service,
+            let symptomWork = symptoms?.work(instance: instance, endpoint: endpoint.path, at: arrival, using: &patternRNG)
+        {
             work = symptomWork
         }
         selfMS = selfMS * work.selfFactor + work.extraSelfMS + (endpoint.calls.isEmpty ? work.pauseMS : work.pauseMS / 2)
@@ -40,7 +45,8 @@ extension ScenarioSimulation {
             let poolSize = profile.poolSize ?? Self.defaultPoolSize
             if rng.chance(effect.poolFailureProbability) {
                 time += Self.micros(FaultModel.poolTimeoutMS)
-                failure = voice.poolTimeout(waitedMS: Int(FaultModel.poolTimeoutMS), poolSize: poolSize, waiting: rng.int(in: 5...40), using: &rng)
+                failure = voice.poolTimeout(
+                    waitedMS: Int(FaultModel.poolTimeoutMS), poolSize: poolSize, waiting: rng.int(in: 5...40), using: &rng)
                 status = 503
             } else {
                 time += Self.micros(rng.uniform(120...480))
@@ -124,35 +130,44 @@ extension ScenarioSimulation {
         let writesRequest = sampling.map { !success || durationMS >= $0.slowerThanMS || herringRNG.chance($0.sampleShare) } ?? true
 
         for warning in warnings {
-            emit(service, instance: instance, at: warning.time, level: .warning, payload: .log, message: warning.message,
-                 source: logSources.clients[service], trace: trace)
+            emit(
+                service, instance: instance, at: warning.time, level: .warning, payload: .log, message: warning.message,
+                source: logSources.clients[service], trace: trace)
         }
         if rng.chance(profile.logProbability), writesRequest || sampling == nil {
             let at = arrival + Int64(rng.unit() * Double(finish - arrival))
-            let message = profile.phrases.isEmpty
+            let message =
+                profile.phrases.isEmpty
                 ? ScenarioMessages.info(service: profile.name, endpoint: endpoint.path, using: &rng)
                 : Phrases.fill(rng.pick(profile.phrases), using: &rng)
-            emit(service, instance: instance, at: at, level: .info, payload: .log, message: message,
-                 source: logSources.handlers[service], trace: trace)
+            emit(
+                service, instance: instance, at: at, level: .info, payload: .log, message: message,
+                source: logSources.handlers[service], trace: trace)
         }
-        if let noisy = herrings.inRequestNoise[service], herringRNG.chance(min(1, 1 / max(1, noisy.everySeconds * spec.requestsPerSecond))) {
+        if let noisy = herrings.inRequestNoise[service], herringRNG.chance(min(1, 1 / max(1, noisy.everySeconds * spec.requestsPerSecond)))
+        {
             let chronic = voice.chronic(variant: noisy.variant, service: profile.name, using: &herringRNG)
-            emit(service, instance: instance, at: arrival + (finish - arrival) / 2, level: .error,
-                 payload: .error(ErrorDetails(errorType: chronic.type, stack: chronic.stack)), message: chronic.message,
-                 source: logSources.handlers[service], trace: trace)
+            emit(
+                service, instance: instance, at: arrival + (finish - arrival) / 2, level: .error,
+                payload: .error(ErrorDetails(errorType: chronic.type, stack: chronic.stack)), message: chronic.message,
+                source: logSources.handlers[service], trace: trace)
         }
         if let failure {
-            emit(service, instance: instance, at: max(arrival, finish - 200), level: .error,
-                 payload: .error(ErrorDetails(errorType: failure.type, stack: failure.stack)), message: failure.message,
-                 source: logSources.handlers[service], trace: trace)
+            emit(
+                service, instance: instance, at: max(arrival, finish - 200), level: .error,
+                payload: .error(ErrorDetails(errorType: failure.type, stack: failure.stack)), message: failure.message,
+                source: logSources.handlers[service], trace: trace)
         }
         if sampling != nil, writesRequest {
             emit(service, instance: instance, at: arrival, level: .info, payload: .requestStart(start), source: http, trace: trace)
         }
         if writesRequest {
-            emit(service, instance: instance, at: finish, level: success ? .info : .error,
-                 payload: .requestEnd(RequestEnd(method: endpoint.method, endpoint: endpoint.path, statusCode: status, durationMS: durationMS, success: success)),
-                 source: http, trace: trace)
+            emit(
+                service, instance: instance, at: finish, level: success ? .info : .error,
+                payload: .requestEnd(
+                    RequestEnd(
+                        method: endpoint.method, endpoint: endpoint.path, statusCode: status, durationMS: durationMS, success: success)),
+                source: http, trace: trace)
         }
 
         let flat = fleet.flat(service, instance)
@@ -176,16 +191,22 @@ extension ScenarioSimulation {
             return nil
         }
         let finish = arrival + Self.micros(patternRNG.logNormal(median: status == 401 ? 0.8 : 3, sigma: 0.4))
-        emit(entry, instance: instance, at: finish, level: .info,
-             payload: .requestEnd(RequestEnd(method: endpoint.method, endpoint: endpoint.path, statusCode: status, durationMS: Self.milliseconds(finish - arrival), success: true)),
-             source: logSources.http[entry], trace: trace)
+        emit(
+            entry, instance: instance, at: finish, level: .info,
+            payload: .requestEnd(
+                RequestEnd(
+                    method: endpoint.method, endpoint: endpoint.path, statusCode: status, durationMS: Self.milliseconds(finish - arrival),
+                    success: true)),
+            source: logSources.http[entry], trace: trace)
         requestsPerBucket[fleet.flat(entry, instance)][bucket(arrival)] += 1
         return ServeResult(end: finish, status: status)
     }
 
     /// A process that just started is slower for 45 s (cold caches, JIT): ×1.8 at first, fading.
     func warmUpFactor(_ service: Int, _ instance: Int, at time: Int64) -> Double {
-        guard let since = fleet.downtimes[service][instance].last(where: { $0.end <= time })?.end, time - since < 45_000_000 else { return 1 }
+        guard let since = fleet.downtimes[service][instance].last(where: { $0.end <= time })?.end, time - since < 45_000_000 else {
+            return 1
+        }
         return 1 + 0.8 * (1 - Double(time - since) / 45e6)
     }
 }

@@ -73,7 +73,10 @@ struct SymptomModel {
     /// For `errors`: whether the bug arrived with a deploy that the service logged at the fault's start.
     let announcesDeploy: Bool
 
-    init(fault: FaultModel, topology: Topology, requestsPerSecond: Double, voice: any ServiceVoice, fleet: inout Fleet, using rng: inout SplitMix64) {
+    init(
+        fault: FaultModel, topology: Topology, requestsPerSecond: Double, voice: any ServiceVoice, fleet: inout Fleet,
+        using rng: inout SplitMix64
+    ) {
         let spec = fault.spec
         let profile = topology.services[fault.service]
         kind = spec.kind
@@ -98,7 +101,8 @@ struct SymptomModel {
         heapTrace = Array(repeating: [], count: instances)
 
         poolSize = profile.poolSize ?? ScenarioSimulation.defaultPoolSize
-        let callerTimeout = topology.services.flatMap(\.endpoints).flatMap(\.calls).filter { $0.target == profile.name }.map(\.timeoutMS).min() ?? 2000
+        let callerTimeout =
+            topology.services.flatMap(\.endpoints).flatMap(\.calls).filter { $0.target == profile.name }.map(\.timeoutMS).min() ?? 2000
         poolTimeoutMS = min(rng.pick([250.0, 500, 1000, 2000]), (callerTimeout * 0.8).rounded())
         let poolFillSeconds = duration * (0.6 - 0.35 * intensity)
         leakPerRequestConnections = Double(poolSize) / (poolFillSeconds * perInstance)
@@ -110,7 +114,11 @@ struct SymptomModel {
         let used = (topology.endpointShares()[profile.name] ?? [:]).sorted { $0.key < $1.key }
         if used.count > 1, rng.chance(0.6) {
             var pick = rng.unit() * used.reduce(0) { $0 + $1.value }
-            buggyEndpoints = [used.first { pick -= $0.value; return pick < 0 }?.key ?? used[0].key]
+            buggyEndpoints = [
+                used.first {
+                    pick -= $0.value; return pick < 0
+                }?.key ?? used[0].key
+            ]
         } else {
             buggyEndpoints = profile.endpoints.map(\.path)
         }
@@ -252,13 +260,17 @@ struct SymptomModel {
                 while crashLoop, down + Int64((backoff + 8) * 1e6) < end {
                     let up = down + Int64(backoff * 1e6)
                     let next = up + Int64(rng.uniform(1...3) * 1e6)
-                    fleet.add(.init(start: down, leavesBalancer: first ? leaves : down, end: up, rejoins: next, cause: cause), service: service, instance: target)
+                    fleet.add(
+                        .init(start: down, leavesBalancer: first ? leaves : down, end: up, rejoins: next, cause: cause), service: service,
+                        instance: target)
                     down = next
                     backoff = min(80, backoff * 2)
                     first = false
                 }
                 fleet.add(
-                    .init(start: down, leavesBalancer: first ? leaves : down, end: end, rejoins: end + Int64(rng.uniform(2...5) * 1e6), cause: cause),
+                    .init(
+                        start: down, leavesBalancer: first ? leaves : down, end: end, rejoins: end + Int64(rng.uniform(2...5) * 1e6),
+                        cause: cause),
                     service: service, instance: target)
             }
         case .memoryLeak, .resourceExhaustion:
@@ -268,8 +280,9 @@ struct SymptomModel {
                 let stop = max(start + (end - start) / 2, end - Int64(targets.count - 1 - order) * gap)
                 fixedAt[target] = stop
                 fleet.add(
-                    .init(start: stop, leavesBalancer: stop - 1_500_000, end: stop + Int64(rng.uniform(restartSeconds) * 1e6),
-                          rejoins: stop + Int64((restartSeconds.upperBound + 3) * 1e6), cause: .restart),
+                    .init(
+                        start: stop, leavesBalancer: stop - 1_500_000, end: stop + Int64(rng.uniform(restartSeconds) * 1e6),
+                        rejoins: stop + Int64((restartSeconds.upperBound + 3) * 1e6), cause: .restart),
                     service: service, instance: target)
             }
         default:

@@ -40,7 +40,8 @@ struct ClassicVoice: ServiceVoice {
     }
 
     func degraded(target: String, failure: CallFailure) -> String {
-        ScenarioMessages.degraded(target: target, reason: ScenarioMessages.reason(status: failure.status, error: failure.error, timeoutMS: failure.timeoutMS))
+        ScenarioMessages.degraded(
+            target: target, reason: ScenarioMessages.reason(status: failure.status, error: failure.error, timeoutMS: failure.timeoutMS))
     }
 
     func startup(service: String, using rng: inout SplitMix64) -> String { ScenarioMessages.restart(service: service, using: &rng) }
@@ -57,5 +58,7 @@ struct ClassicVoice: ServiceVoice {
         swift.job(name, finishedAfterSeconds: finishedAfterSeconds, using: &rng)
     }
 
-    func change(variant: Int, service: String, using rng: inout SplitMix64) -> String { swift.change(variant: variant, service: service, using: &rng) }
+    func change(variant: Int, service: String, using rng: inout SplitMix64) -> String {
+        swift.change(variant: variant, service: service, using: &rng)
+    }
 }

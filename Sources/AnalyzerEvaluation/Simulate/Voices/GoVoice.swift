@@ -12,35 +12,50 @@ struct GoVoice: ServiceVoice {
     }
 
     func handlerBug(family: Int, service: String, endpoint: String, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
-        let frame = "goroutine \(rng.int(in: 100...99_999)) [running]:\n\(service)/internal/\(Names.snake(service)).(*Handler).ServeHTTP(...)\n\t/app/internal/\(Names.snake(service))/handler.go:\(rng.int(in: 80...84)) +0x1c4"
+        let frame =
+            "goroutine \(rng.int(in: 100...99_999)) [running]:\n\(service)/internal/\(Names.snake(service)).(*Handler).ServeHTTP(...)\n\t/app/internal/\(Names.snake(service))/handler.go:\(rng.int(in: 80...84)) +0x1c4"
         switch family % 3 {
         case 0:
             return .init(
                 type: "runtime.Error",
-                message: "http: panic serving \(Names.ip(&rng)):\(rng.int(in: 30_000...60_999)): runtime error: invalid memory address or nil pointer dereference",
+                message:
+                    "http: panic serving \(Names.ip(&rng)):\(rng.int(in: 30_000...60_999)): runtime error: invalid memory address or nil pointer dereference",
                 stack: frame)
         case 1:
             return .init(
                 type: "*json.UnmarshalTypeError",
-                message: "decode request: json: cannot unmarshal string into Go struct field \(Names.typeName(service))Request.\(rng.pick(["amount", "count", "ttl"])) of type int64")
+                message:
+                    "decode request: json: cannot unmarshal string into Go struct field \(Names.typeName(service))Request.\(rng.pick(["amount", "count", "ttl"])) of type int64"
+            )
         default:
             let length = rng.int(in: 1...6)
             return .init(
-                type: "runtime.Error", message: "http: panic serving \(Names.ip(&rng)):\(rng.int(in: 30_000...60_999)): runtime error: index out of range [\(length)] with length \(length)",
+                type: "runtime.Error",
+                message:
+                    "http: panic serving \(Names.ip(&rng)):\(rng.int(in: 30_000...60_999)): runtime error: index out of range [\(length)] with length \(length)",
                 stack: frame)
         }
     }
 
     func poolTimeout(waitedMS: Int, poolSize: Int, waiting: Int, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
-        .init(type: "*errors.errorString", message: "acquire conn: failed to acquire connection from pool (max \(poolSize)): context deadline exceeded after \(waitedMS)ms")
+        .init(
+            type: "*errors.errorString",
+            message: "acquire conn: failed to acquire connection from pool (max \(poolSize)): context deadline exceeded after \(waitedMS)ms"
+        )
     }
 
     func outOfMemory(heapMB: Int, limitMB: Int, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
-        .init(type: "runtime.Error", message: "runtime: memory limit \(limitMB)MiB reached, GC running continuously (heap \(heapMB)MiB, \(rng.int(in: 90...99))% CPU in GC)")
+        .init(
+            type: "runtime.Error",
+            message:
+                "runtime: memory limit \(limitMB)MiB reached, GC running continuously (heap \(heapMB)MiB, \(rng.int(in: 90...99))% CPU in GC)"
+        )
     }
 
     func fatalOutOfMemory(limitMB: Int) -> ScenarioMessages.ErrorText? {
-        .init(type: "runtime.Error", message: "fatal error: runtime: out of memory", stack: "runtime stack:\nruntime.throw({0x9f3b2e?, 0x2000?})\n\t/usr/local/go/src/runtime/panic.go:1023 +0x5c")
+        .init(
+            type: "runtime.Error", message: "fatal error: runtime: out of memory",
+            stack: "runtime stack:\nruntime.throw({0x9f3b2e?, 0x2000?})\n\t/usr/local/go/src/runtime/panic.go:1023 +0x5c")
     }
 
     func crash(service: String, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
@@ -52,8 +67,10 @@ struct GoVoice: ServiceVoice {
     func upstream(target: String, endpoint: String, failure: CallFailure, attempts: Int) -> ScenarioMessages.ErrorText {
         let url = "http://\(target):8080\(endpoint)"
         return switch failure.error {
-        case "timeout": .init(type: "*url.Error", message: "Get \"\(url)\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)")
-        case "connection_refused": .init(type: "*url.Error", message: "Get \"\(url)\": dial tcp \(target):8080: connect: connection refused")
+        case "timeout":
+            .init(type: "*url.Error", message: "Get \"\(url)\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)")
+        case "connection_refused":
+            .init(type: "*url.Error", message: "Get \"\(url)\": dial tcp \(target):8080: connect: connection refused")
         case "connection_reset": .init(type: "*url.Error", message: "Get \"\(url)\": read: connection reset by peer")
         default: .init(type: "*errors.errorString", message: "\(target): unexpected status \(failure.status) after \(attempts) attempt(s)")
         }
@@ -74,8 +91,14 @@ struct GoVoice: ServiceVoice {
     func chronic(variant: Int, service: String, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
         switch variant % 3 {
         case 0: .init(type: "*net.OpError", message: "consul watch failed: dial tcp 10.0.0.2:8500: i/o timeout; retrying")
-        case 1: .init(type: "*errors.errorString", message: "kafka: producer flush: \(rng.int(in: 1...30)) messages not delivered (broker not available)")
-        default: .init(type: "*tls.permanentError", message: "http: TLS handshake error from \(Names.ip(&rng)):\(rng.int(in: 30_000...60_999)): EOF")
+        case 1:
+            .init(
+                type: "*errors.errorString",
+                message: "kafka: producer flush: \(rng.int(in: 1...30)) messages not delivered (broker not available)")
+        default:
+            .init(
+                type: "*tls.permanentError",
+                message: "http: TLS handshake error from \(Names.ip(&rng)):\(rng.int(in: 30_000...60_999)): EOF")
         }
     }
 

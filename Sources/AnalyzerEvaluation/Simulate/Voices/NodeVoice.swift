@@ -13,21 +13,31 @@ struct NodeVoice: ServiceVoice {
 
     func handlerBug(family: Int, service: String, endpoint: String, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
         let file = "/app/src/routes/\(Names.snake(service)).js"
-        let stack = "    at \(Names.typeName(service))Controller.handle (\(file):\(rng.int(in: 40...44)):\(rng.int(in: 10...40)))\n    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)"
+        let stack =
+            "    at \(Names.typeName(service))Controller.handle (\(file):\(rng.int(in: 40...44)):\(rng.int(in: 10...40)))\n    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)"
         switch family % 3 {
         case 0:
-            return .init(type: "TypeError", message: "Cannot read properties of undefined (reading '\(rng.pick(["id", "price", "owner", "items"]))')", stack: "TypeError\n" + stack)
+            return .init(
+                type: "TypeError",
+                message: "Cannot read properties of undefined (reading '\(rng.pick(["id", "price", "owner", "items"]))')",
+                stack: "TypeError\n" + stack)
         case 1:
-            return .init(type: "SyntaxError", message: "Unexpected token \(rng.pick(["u", "<", "N"])) in JSON at position \(rng.int(in: 0...80))", stack: "SyntaxError\n    at JSON.parse (<anonymous>)\n" + stack)
+            return .init(
+                type: "SyntaxError", message: "Unexpected token \(rng.pick(["u", "<", "N"])) in JSON at position \(rng.int(in: 0...80))",
+                stack: "SyntaxError\n    at JSON.parse (<anonymous>)\n" + stack)
         default:
-            return .init(type: "RangeError", message: "Invalid time value for \(rng.pick(["createdAt", "expiresAt", "slot"])) in \(endpoint)", stack: "RangeError\n" + stack)
+            return .init(
+                type: "RangeError", message: "Invalid time value for \(rng.pick(["createdAt", "expiresAt", "slot"])) in \(endpoint)",
+                stack: "RangeError\n" + stack)
         }
     }
 
     func poolTimeout(waitedMS: Int, poolSize: Int, waiting: Int, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
         .init(
             type: "KnexTimeoutError",
-            message: "Knex: Timeout acquiring a connection. The pool is probably full. Are you missing a .transacting(trx) call? (pool max \(poolSize), pending \(waiting))")
+            message:
+                "Knex: Timeout acquiring a connection. The pool is probably full. Are you missing a .transacting(trx) call? (pool max \(poolSize), pending \(waiting))"
+        )
     }
 
     func outOfMemory(heapMB: Int, limitMB: Int, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
@@ -63,12 +73,18 @@ struct NodeVoice: ServiceVoice {
 
     func shutdown(service: String) -> String { "SIGTERM received, closing HTTP server" }
 
-    func rateLimited(clientIP: String, limit: Int) -> String { "Too many requests from \(clientIP), limit \(limit)/min (express-rate-limit)" }
+    func rateLimited(clientIP: String, limit: Int) -> String {
+        "Too many requests from \(clientIP), limit \(limit)/min (express-rate-limit)"
+    }
 
     func chronic(variant: Int, service: String, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
         switch variant % 3 {
         case 0: .init(type: "Error", message: "Redis connection to cache:6379 failed - getaddrinfo ENOTFOUND cache (reconnecting)")
-        case 1: .init(type: "DeprecationWarning", message: "Buffer() is deprecated due to security and usability issues (from \(rng.pick(["aws-sdk", "request", "legacy-xml"])))")
+        case 1:
+            .init(
+                type: "DeprecationWarning",
+                message:
+                    "Buffer() is deprecated due to security and usability issues (from \(rng.pick(["aws-sdk", "request", "legacy-xml"])))")
         default: .init(type: "Error", message: "statsd: send EMSGSIZE for \(rng.int(in: 1...50)) metrics")
         }
     }

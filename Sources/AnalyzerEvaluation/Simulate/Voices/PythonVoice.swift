@@ -20,9 +20,12 @@ struct PythonVoice: ServiceVoice {
             return .init(type: "KeyError", message: "'\(key)'", stack: head + "    value = payload[\"\(key)\"]\nKeyError: '\(key)'")
         case 1:
             let attribute = rng.pick(["currency", "id", "tenant"])
-            return .init(type: "AttributeError", message: "'NoneType' object has no attribute '\(attribute)'", stack: head + "AttributeError: 'NoneType' object has no attribute '\(attribute)'")
+            return .init(
+                type: "AttributeError", message: "'NoneType' object has no attribute '\(attribute)'",
+                stack: head + "AttributeError: 'NoneType' object has no attribute '\(attribute)'")
         default:
-            return .init(type: "ValueError", message: "invalid literal for int() with base 10: '\(Names.hex(&rng, 4))'", stack: head + "ValueError")
+            return .init(
+                type: "ValueError", message: "invalid literal for int() with base 10: '\(Names.hex(&rng, 4))'", stack: head + "ValueError")
         }
     }
 
@@ -30,11 +33,15 @@ struct PythonVoice: ServiceVoice {
         let seconds = Double(waitedMS) / 1000
         return .init(
             type: "sqlalchemy.exc.TimeoutError",
-            message: "QueuePool limit of size \(poolSize) overflow 0 reached, connection timed out, timeout \(String(format1: seconds))0 (Background on this error at: https://sqlalche.me/e/20/3o7r)")
+            message:
+                "QueuePool limit of size \(poolSize) overflow 0 reached, connection timed out, timeout \(String(format1: seconds))0 (Background on this error at: https://sqlalche.me/e/20/3o7r)"
+        )
     }
 
     func outOfMemory(heapMB: Int, limitMB: Int, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
-        .init(type: "MemoryError", message: "MemoryError", stack: "Traceback (most recent call last):\n  File \"/app/worker.py\", line \(rng.int(in: 20...80)), in process\nMemoryError")
+        .init(
+            type: "MemoryError", message: "MemoryError",
+            stack: "Traceback (most recent call last):\n  File \"/app/worker.py\", line \(rng.int(in: 20...80)), in process\nMemoryError")
     }
 
     func fatalOutOfMemory(limitMB: Int) -> ScenarioMessages.ErrorText? {
@@ -42,7 +49,11 @@ struct PythonVoice: ServiceVoice {
     }
 
     func crash(service: String, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
-        .init(type: "SystemExit", message: "Worker failed to boot: ImportError: cannot import name '\(rng.pick(["settings", "Session", "router"]))' from partially initialized module")
+        .init(
+            type: "SystemExit",
+            message:
+                "Worker failed to boot: ImportError: cannot import name '\(rng.pick(["settings", "Session", "router"]))' from partially initialized module"
+        )
     }
 
     func upstream(target: String, endpoint: String, failure: CallFailure, attempts: Int) -> ScenarioMessages.ErrorText {
@@ -50,7 +61,8 @@ struct PythonVoice: ServiceVoice {
         return switch failure.error {
         case "timeout": .init(type: "httpx.ReadTimeout", message: "timed out (\(url))")
         case "connection_refused": .init(type: "httpx.ConnectError", message: "[Errno 111] Connection refused (\(url))")
-        case "connection_reset": .init(type: "httpx.RemoteProtocolError", message: "Server disconnected without sending a response. (\(url))")
+        case "connection_reset":
+            .init(type: "httpx.RemoteProtocolError", message: "Server disconnected without sending a response. (\(url))")
         default: .init(type: "httpx.HTTPStatusError", message: "Server error '\(failure.status)' for url '\(url)'")
         }
     }
@@ -69,9 +81,20 @@ struct PythonVoice: ServiceVoice {
 
     func chronic(variant: Int, service: String, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
         switch variant % 3 {
-        case 0: .init(type: "redis.exceptions.ConnectionError", message: "Error 111 connecting to sessions-cache:6379. Connection refused. (session sweeper)")
-        case 1: .init(type: "botocore.exceptions.ClientError", message: "An error occurred (ThrottlingException) when calling the PutMetricData operation (reached max retries: \(rng.int(in: 2...4)))")
-        default: .init(type: "UserWarning", message: "Pydantic serializer warnings: Expected `int` but got `str` - serialized value may not be as expected")
+        case 0:
+            .init(
+                type: "redis.exceptions.ConnectionError",
+                message: "Error 111 connecting to sessions-cache:6379. Connection refused. (session sweeper)")
+        case 1:
+            .init(
+                type: "botocore.exceptions.ClientError",
+                message:
+                    "An error occurred (ThrottlingException) when calling the PutMetricData operation (reached max retries: \(rng.int(in: 2...4)))"
+            )
+        default:
+            .init(
+                type: "UserWarning",
+                message: "Pydantic serializer warnings: Expected `int` but got `str` - serialized value may not be as expected")
         }
     }
 

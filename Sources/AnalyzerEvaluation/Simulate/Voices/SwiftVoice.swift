@@ -17,26 +17,36 @@ struct SwiftVoice: ServiceVoice {
         case 0:
             return .init(
                 type: "Swift.DecodingError",
-                message: "typeMismatch(Swift.Int, Context(codingPath: [CodingKeys(stringValue: \"\(rng.pick(["amount", "quantity", "version"]))\")], debugDescription: \"Expected to decode Int but found a string instead.\"))",
+                message:
+                    "typeMismatch(Swift.Int, Context(codingPath: [CodingKeys(stringValue: \"\(rng.pick(["amount", "quantity", "version"]))\")], debugDescription: \"Expected to decode Int but found a string instead.\"))",
                 stack: "\(module).\(module)Controller.decode(_:) at Sources/\(module)/Controller.swift:\(rng.int(in: 60...64))")
         case 1:
             return .init(
                 type: "\(module)Error.invalidState",
-                message: "\(rng.pick(["record", "entry", "item"])) \(Names.hex(&rng, 8)) has no \(rng.pick(["owner", "line items", "region"])) (endpoint \(endpoint))",
+                message:
+                    "\(rng.pick(["record", "entry", "item"])) \(Names.hex(&rng, 8)) has no \(rng.pick(["owner", "line items", "region"])) (endpoint \(endpoint))",
                 stack: "\(module).\(module)Service.apply(_:) at Sources/\(module)/Service.swift:211")
         default:
             return .init(
                 type: "PostgresNIO.PSQLError",
-                message: "server error 23505: duplicate key value violates unique constraint \"\(service.replacingOccurrences(of: "-", with: "_"))_pkey\" (id \(Names.hex(&rng, 10)))")
+                message:
+                    "server error 23505: duplicate key value violates unique constraint \"\(service.replacingOccurrences(of: "-", with: "_"))_pkey\" (id \(Names.hex(&rng, 10)))"
+            )
         }
     }
 
     func poolTimeout(waitedMS: Int, poolSize: Int, waiting: Int, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
-        .init(type: "PostgresNIO.PSQLError", message: "connection request timed out after \(waitedMS) ms: all \(poolSize) connections in use (\(waiting) requests waiting)")
+        .init(
+            type: "PostgresNIO.PSQLError",
+            message: "connection request timed out after \(waitedMS) ms: all \(poolSize) connections in use (\(waiting) requests waiting)")
     }
 
     func outOfMemory(heapMB: Int, limitMB: Int, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
-        .init(type: "NIOCore.IOError", message: "allocation of \(rng.int(in: 16...1024) * 1024) bytes failed: Cannot allocate memory (errno: 12), resident \(heapMB) MB of \(limitMB) MB")
+        .init(
+            type: "NIOCore.IOError",
+            message:
+                "allocation of \(rng.int(in: 16...1024) * 1024) bytes failed: Cannot allocate memory (errno: 12), resident \(heapMB) MB of \(limitMB) MB"
+        )
     }
 
     func fatalOutOfMemory(limitMB: Int) -> ScenarioMessages.ErrorText? { nil }
@@ -49,13 +59,17 @@ struct SwiftVoice: ServiceVoice {
     }
 
     func upstream(target: String, endpoint: String, failure: CallFailure, attempts: Int) -> ScenarioMessages.ErrorText {
-        let text: String = switch failure.error {
-        case "timeout": "HTTPClientError.deadlineExceeded"
-        case "connection_refused": "NIOConnectionError(host: \"\(target)\", port: 8080, dnsAError: nil, dnsAAAAError: nil, connectionErrors: [connection refused])"
-        case "connection_reset": "HTTPClientError.remoteConnectionClosed"
-        default: "unexpected status \(failure.status) from \(target)"
-        }
-        return .init(type: "AsyncHTTPClient.HTTPClientError", message: "\(target) \(endpoint) failed after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(text)")
+        let text: String =
+            switch failure.error {
+            case "timeout": "HTTPClientError.deadlineExceeded"
+            case "connection_refused":
+                "NIOConnectionError(host: \"\(target)\", port: 8080, dnsAError: nil, dnsAAAAError: nil, connectionErrors: [connection refused])"
+            case "connection_reset": "HTTPClientError.remoteConnectionClosed"
+            default: "unexpected status \(failure.status) from \(target)"
+            }
+        return .init(
+            type: "AsyncHTTPClient.HTTPClientError",
+            message: "\(target) \(endpoint) failed after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(text)")
     }
 
     func degraded(target: String, failure: CallFailure) -> String {
@@ -72,7 +86,10 @@ struct SwiftVoice: ServiceVoice {
 
     func chronic(variant: Int, service: String, using rng: inout SplitMix64) -> ScenarioMessages.ErrorText {
         switch variant % 3 {
-        case 0: .init(type: "AsyncHTTPClient.HTTPClientError", message: "feature flags refresh failed: HTTPClientError.connectTimeout (http://flags.internal:8080/v1/flags)")
+        case 0:
+            .init(
+                type: "AsyncHTTPClient.HTTPClientError",
+                message: "feature flags refresh failed: HTTPClientError.connectTimeout (http://flags.internal:8080/v1/flags)")
         case 1: .init(type: "StatsdClientError", message: "dropped \(rng.int(in: 1...40)) metrics: statsd buffer full")
         default: .init(type: "NIOSSL.NIOSSLError", message: "handshake failed from \(Names.ip(&rng)): uncleanShutdown")
         }
