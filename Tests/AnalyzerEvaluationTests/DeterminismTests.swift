@@ -63,7 +63,7 @@ import Testing
                 .memoryLeak, in: "catalog", realism: realism, healthy: 40, faultSeconds: 40, intensity: 1, rate: 3,
                 noise: NoiseOptions(
                     missingCorrelationRate: 0.02, clockSkew: .init(service: "orders", offsetMS: 300, instance: 1), dropRate: 0.01)))
-        #expect(scenario.events.count == 8600)
-        #expect(Self.digest(scenario) == "474438032c9fc6fc")
+        #expect(scenario.events.count == 8739)
+        #expect(Self.digest(scenario) == "21e3c0101a42f87")
     }
 }

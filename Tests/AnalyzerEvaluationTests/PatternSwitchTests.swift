@@ -34,6 +34,37 @@ import Testing
         #expect(withErrors.events.contains { $0.attributes["user_agent"] != nil && $0.attributes["client_ip"] != nil })
     }
 
+    @Test func turningClientErrorsOffLeavesEveryOtherRequestAsItWas() {
+        // Each request draws from streams of its own: the bots and the entry's rejections change
+        // nothing else (a controlled ablation).
+        let bursts = [
+            ClientErrorBurst(cause: .rateLimited, startSecond: 30, durationSeconds: 60, requestsPerSecond: 20, passShare: 0.1),
+            ClientErrorBurst(cause: .scanning, startSecond: 100, durationSeconds: 40, requestsPerSecond: 10),
+        ]
+        let on = ScenarioGenerator.generate(
+            Fixtures.spec(
+                nil,
+                realism: Realism(symptoms: true, clientErrors: ClientErrors(unauthorizedRate: 0.01, notFoundRate: 0.01, bursts: bursts)),
+                healthy: 180))
+        let off = ScenarioGenerator.generate(Fixtures.spec(nil, realism: Realism(symptoms: true), healthy: 180))
+        func requests(_ scenario: Scenario) -> [String: [String]] {
+            var byID: [String: [String]] = [:]
+            for var event in scenario.events where event.eventType != .resource {
+                guard let id = event.correlationID else { continue }
+                event.eventID = nil
+                byID[id, default: []].append(event.jsonLine())
+            }
+            return byID
+        }
+        let before = requests(off)
+        let after = requests(on)
+        let changed = before.filter { after[$0.key] != $0.value }.count
+        let rejected = Self.statuses(on, 401) + Self.statuses(on, 404)
+        #expect(before.count > 500)
+        #expect(changed <= rejected, "\(changed) requests changed, \(rejected) answered 401/404 by the entry")
+        #expect(after.count > before.count + 1000, "the bots' requests come on top")
+    }
+
     @Test func subtleFaultsAppearOnlyWhenOn() {
         let subtle: Set<FaultTrait> = [.lowIntensity, .oneInstance, .behindFallback, .lowTrafficPath]
         let on = Self.faultyPlans.compactMap(\.fault)

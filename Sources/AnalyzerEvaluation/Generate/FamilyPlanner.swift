@@ -45,11 +45,11 @@ public enum FamilyPlanner {
         fault.durationSeconds = duration
         let total = baseline + duration + recovery
         let traffic = family.traffic(durationSeconds: total, using: &rng)
-        var patternRNG = SplitMix64(seed: SplitMix64.derive(seed, 3))
+        let patternSeed = SplitMix64.derive(seed, 3)
         let realism = PatternPlanner.realism(
             patterns: patterns, topology: topology, durationSeconds: total, requestsPerSecond: rate, faultService: fault.service,
-            using: &patternRNG)
-        let noise = PatternPlanner.noise(redHerrings: patterns.contains(.redHerrings), topology: topology, using: &patternRNG)
+            seed: patternSeed)
+        let noise = PatternPlanner.noise(redHerrings: patterns.contains(.redHerrings), topology: topology, seed: patternSeed)
         return ScenarioSpec(
             name: "\(family.name)-\(kind.rawValue)-\(fault.service)-\(index + 1)", seed: seed, durationSeconds: total,
             requestsPerSecond: rate,
@@ -62,10 +62,10 @@ public enum FamilyPlanner {
         let total = rng.uniform(600...780).rounded()
         let rate = rng.uniform(family.rate)
         let traffic = family.traffic(durationSeconds: total, using: &rng)
-        var patternRNG = SplitMix64(seed: SplitMix64.derive(seed, 3))
+        let patternSeed = SplitMix64.derive(seed, 3)
         let realism = PatternPlanner.realism(
-            patterns: patterns, topology: topology, durationSeconds: total, requestsPerSecond: rate, faultService: nil, using: &patternRNG)
-        let noise = PatternPlanner.noise(redHerrings: patterns.contains(.redHerrings), topology: topology, using: &patternRNG)
+            patterns: patterns, topology: topology, durationSeconds: total, requestsPerSecond: rate, faultService: nil, seed: patternSeed)
+        let noise = PatternPlanner.noise(redHerrings: patterns.contains(.redHerrings), topology: topology, seed: patternSeed)
         return ScenarioSpec(
             name: "\(family.name)-control-\(index + 1)", seed: seed, durationSeconds: total, requestsPerSecond: rate, traffic: traffic,
             noise: noise, topology: topology, realism: realism, family: family.name)
@@ -89,15 +89,21 @@ public enum FamilyPlanner {
             let plain = eligible.filter { !fallback.contains($0) && !quiet.contains($0) }
             if !plain.isEmpty { eligible = plain }
         }
+        // Every draw happens whatever the switches, in a fixed order: a switch changes only its part.
+        let intensity = rng.unit()
+        let (subtleDraw, optionDraw, serviceDraw, instanceDraw, scaleDraw, linkDraw) = (
+            rng.unit(), rng.unit(), rng.unit(), rng.unit(), rng.unit(), rng.unit()
+        )
+        func pick<T>(_ elements: [T], _ draw: Double) -> T { elements[min(elements.count - 1, Int(draw * Double(elements.count)))] }
         var traits: [FaultTrait] = []
-        if patterns.contains(.subtleFaults), rng.chance(0.35) {
+        if patterns.contains(.subtleFaults), subtleDraw < 0.35 {
             var options: [FaultTrait] = kind == .unavailable ? [] : [.lowIntensity]
             let replicated = eligible.filter { (topology.service($0)?.instances ?? 1) > 1 }
             if !replicated.isEmpty { options.append(.oneInstance) }
             if !fallback.isEmpty { options.append(.behindFallback) }
             if !quiet.isEmpty { options.append(.lowTrafficPath) }
             if !options.isEmpty {
-                let trait = rng.pick(options)
+                let trait = pick(options, optionDraw)
                 traits.append(trait)
                 switch trait {
                 case .oneInstance: eligible = replicated
@@ -108,20 +114,20 @@ public enum FamilyPlanner {
             }
         }
         var order = SplitMix64(seed: orderSeed)
-        let service = traits.isEmpty ? order.shuffled(eligible)[index % eligible.count] : rng.pick(eligible)
+        let service = traits.isEmpty ? order.shuffled(eligible)[index % eligible.count] : pick(eligible, serviceDraw)
         // What the topology makes subtle is labelled too, chosen or not.
         if fallback.contains(service), !traits.contains(.behindFallback) { traits.append(.behindFallback) }
         if quiet.contains(service), !traits.contains(.lowTrafficPath) { traits.append(.lowTrafficPath) }
         let instances = topology.service(service)?.instances ?? 1
-        let instance = traits.contains(.oneInstance) ? rng.int(below: instances) : nil
-        let scale = traits.contains(.lowIntensity) ? rng.uniform(0.12...0.35) : 1
+        let instance = traits.contains(.oneInstance) ? min(instances - 1, Int(instanceDraw * Double(instances))) : nil
+        let scale = traits.contains(.lowIntensity) ? 0.12 + 0.23 * scaleDraw : 1
         var mechanism = FaultSpec.Mechanism.process
-        if kind == .latency, patterns.contains(.slowLinks), rng.chance(0.5) {
+        if kind == .latency, patterns.contains(.slowLinks), linkDraw < 0.5 {
             mechanism = .network
             traits.append(.slowLink)
         }
         return FaultSpec(
-            service: service, kind: kind, startSecond: 0, durationSeconds: 0, intensity: rng.unit(), scale: scale, instance: instance,
+            service: service, kind: kind, startSecond: 0, durationSeconds: 0, intensity: intensity, scale: scale, instance: instance,
             mechanism: mechanism, traits: traits)
     }
 

@@ -1,7 +1,8 @@
 /// Draws a scenario's ``Realism`` (and the noise that belongs to red herrings) for the patterns that
 /// are on, at the strengths and frequencies real systems show them. Faulty scenarios and controls
 /// get the same draws: nothing here knows whether or where a fault is, except that a rolling restart
-/// never hits the faulty service (a restart would end the fault).
+/// never hits the faulty service (a restart would end the fault). Each pattern draws from its own
+/// stream, so turning one off leaves the others' draws as they were (a controlled ablation).
 enum PatternPlanner {
     static let userAgents = [
         "python-requests/2.31.0", "Go-http-client/1.1", "curl/8.4.0", "Mozilla/5.0 zgrab/0.x", "okhttp/4.12.0", "Scrapy/2.11.0",
@@ -10,14 +11,17 @@ enum PatternPlanner {
 
     static func realism(
         patterns: Set<EvaluationPattern>, topology: Topology, durationSeconds: Double, requestsPerSecond: Double, faultService: String?,
-        using rng: inout SplitMix64
+        seed: UInt64
     ) -> Realism {
         var realism = Realism(symptoms: patterns.contains(.symptoms))
         if patterns.contains(.clientErrors) {
+            var rng = SplitMix64(seed: SplitMix64.derive(seed, 1))
             realism.clientErrors = clientErrors(durationSeconds: durationSeconds, requestsPerSecond: requestsPerSecond, using: &rng)
         }
         if patterns.contains(.redHerrings) {
+            var rng = SplitMix64(seed: SplitMix64.derive(seed, 2))
             realism.herrings = herrings(topology: topology, durationSeconds: durationSeconds, faultService: faultService, using: &rng)
+            rng = SplitMix64(seed: SplitMix64.derive(seed, 3))
             if rng.chance(0.35) {
                 let length = rng.uniform(30...120).rounded()
                 realism.surges.append(
@@ -109,12 +113,14 @@ enum PatternPlanner {
 
     /// Background errors, drops and transient resets as the classic suite draws them (each on in a
     /// third of the scenarios); with red herrings also lost correlation IDs and one host's clock skew.
-    static func noise(redHerrings: Bool, topology: Topology, using rng: inout SplitMix64) -> NoiseOptions {
+    static func noise(redHerrings: Bool, topology: Topology, seed: UInt64) -> NoiseOptions {
+        var rng = SplitMix64(seed: SplitMix64.derive(seed, 4))
         var noise = NoiseOptions()
         if rng.chance(1.0 / 3) { noise.backgroundErrorRate = rng.uniform(0.002...0.01) }
         if rng.chance(1.0 / 3) { noise.dropRate = rng.uniform(0.01...0.04) }
         if rng.chance(1.0 / 3) { noise.transientFailureRate = rng.uniform(0.005...0.02) }
         guard redHerrings else { return noise }
+        rng = SplitMix64(seed: SplitMix64.derive(seed, 5))
         if rng.chance(0.35) { noise.missingCorrelationRate = rng.uniform(0.01...0.05) }
         if rng.chance(0.35) {
             let service = rng.pick(topology.services)

@@ -20,9 +20,11 @@ enum ScenarioMessages {
         case "catalog":
             return "listing \(rng.int(in: 5...60)) products for category \(rng.pick(["shoes", "books", "garden", "toys", "audio"]))"
         case "pricing":
-            return "computed prices for \(rng.int(in: 1...40)) items in \(rng.pick(["EUR", "USD", "GBP"])) (rule set r\(rng.int(in: 100...999)))"
+            return
+                "computed prices for \(rng.int(in: 1...40)) items in \(rng.pick(["EUR", "USD", "GBP"])) (rule set r\(rng.int(in: 100...999)))"
         case "recommendations":
-            return "generated \(rng.int(in: 4...24)) recommendations for user u_\(rng.int(in: 10_000...99_999)) with model m-\(hex(&rng, 6))"
+            return
+                "generated \(rng.int(in: 4...24)) recommendations for user u_\(rng.int(in: 10_000...99_999)) with model m-\(hex(&rng, 6))"
         case "orders":
             return endpoint.hasPrefix("/orders/")
                 ? "loaded order ord_\(hex(&rng, 8)) with status \(rng.pick(["pending", "paid", "shipped", "delivered"]))"
@@ -34,7 +36,8 @@ enum ScenarioMessages {
         case "datastore":
             return "compacted segment \(rng.int(in: 1...9999)) of table \(rng.pick(["stock", "reservations"])) in \(rng.int(in: 1...40)) ms"
         case "payments":
-            return "charge ch_\(hex(&rng, 10)) authorized for \(rng.int(in: 100...99_999)) cents via acquirer \(rng.pick(["acq-eu", "acq-us"]))"
+            return
+                "charge ch_\(hex(&rng, 10)) authorized for \(rng.int(in: 100...99_999)) cents via acquirer \(rng.pick(["acq-eu", "acq-us"]))"
         case "fraud":
             return "fraud score 0.\(rng.int(in: 10...99)) for order ord_\(hex(&rng, 8)) (threshold 0.90)"
         case "ledger":
@@ -53,12 +56,16 @@ enum ScenarioMessages {
         case 0:
             return ErrorText(
                 type: "NullPointerError",
-                message: "NullPointer in handler \(endpoint): field '\(rng.pick(["customer", "address", "currency"]))' was nil for request req_\(hex(&rng, 12))",
-                stack: "\(module)Service.Handler.handle(_:) at Sources/\(module)/Handler.swift:\(rng.int(in: 40...45))\n\(module)Service.Router.route(_:) at Sources/\(module)/Router.swift:88")
+                message:
+                    "NullPointer in handler \(endpoint): field '\(rng.pick(["customer", "address", "currency"]))' was nil for request req_\(hex(&rng, 12))",
+                stack:
+                    "\(module)Service.Handler.handle(_:) at Sources/\(module)/Handler.swift:\(rng.int(in: 40...45))\n\(module)Service.Router.route(_:) at Sources/\(module)/Router.swift:88"
+            )
         case 1:
             return ErrorText(
                 type: "DecodingError.keyNotFound",
-                message: "failed to decode \(rng.pick(["Order", "Item", "Charge"])) \(hex(&rng, 8))-\(hex(&rng, 4)): key 'amount_cents' not found",
+                message:
+                    "failed to decode \(rng.pick(["Order", "Item", "Charge"])) \(hex(&rng, 8))-\(hex(&rng, 4)): key 'amount_cents' not found",
                 stack: "\(module)Service.Codec.decode(_:) at Sources/\(module)/Codec.swift:117")
         default:
             let count = rng.int(in: 1...8)
@@ -73,7 +80,8 @@ enum ScenarioMessages {
     static func poolTimeout(waitedMS: Int, poolSize: Int, using rng: inout SplitMix64) -> ErrorText {
         ErrorText(
             type: "ConnectionPoolError.timeout",
-            message: "timed out waiting for connection from pool after \(waitedMS) ms (pool size \(poolSize), \(rng.int(in: 5...40)) waiting)")
+            message:
+                "timed out waiting for connection from pool after \(waitedMS) ms (pool size \(poolSize), \(rng.int(in: 5...40)) waiting)")
     }
 
     /// The `memory_leak` fault's late phase: allocations fail.

@@ -20,7 +20,7 @@ extension ScenarioSimulation {
         var streams = otherStreams()
         var userTime = nextUserArrival(after: start)
         while true {
-            // The earliest arrival of all streams; the users' stream draws from `rng` as it always did.
+            // The earliest arrival of all streams; the classic users' stream draws from `rng` as it always did.
             var earliest = userTime
             var chosen: Int?
             for (position, stream) in streams.enumerated() where stream.next < earliest {
@@ -29,7 +29,7 @@ extension ScenarioSimulation {
             }
             guard earliest < end else { break }
             guard let chosen else {
-                var pick = rng.unit() * totalWeight
+                var pick = (ownStreams ? arrivalRNG.unit() : rng.unit()) * totalWeight
                 var endpoint = entryService.endpoints[0]
                 for candidate in entryService.endpoints {
                     pick -= candidate.trafficWeight
@@ -38,9 +38,11 @@ extension ScenarioSimulation {
                         break
                     }
                 }
+                enterOwnStreams(14)
                 let context = RequestContext(traceID: newTraceID(), correlationID: newCorrelationID())
                 let instance = fleet.pick(entry, at: userTime, using: &balancerRNG)
                 _ = serve(entry, instance: instance, endpoint: endpoint, at: userTime, parent: nil, context: context)
+                leaveOwnStreams()
                 userTime = nextUserArrival(after: userTime)
                 continue
             }
@@ -49,9 +51,11 @@ extension ScenarioSimulation {
                 let source = spec.topology.sources[index]
                 if let service = serviceIndex[source.service] {
                     let endpoint = services[service].endpoint(source.endpoint) ?? services[service].endpoints[0]
+                    enterOwnStreams(15)
                     let context = RequestContext(traceID: newTraceID(), correlationID: newCorrelationID())
                     let instance = fleet.pick(service, at: earliest, using: &balancerRNG)
                     _ = serve(service, instance: instance, endpoint: endpoint, at: earliest, parent: nil, context: context)
+                    leaveOwnStreams()
                 }
             case .bot(let burst):
                 serveBot(burst, at: earliest)
@@ -69,7 +73,29 @@ extension ScenarioSimulation {
         let seconds = Double(time - start) / 1e6
         var rate = max(0.01, spec.requestsPerSecond * spec.traffic.factor(atSecond: seconds))
         if !spec.realism.surges.isEmpty { rate = max(0.01, rate * surgeFactor(source: nil, atSecond: seconds)) }
-        return time + max(1, Int64(rng.exponential(mean: 1e6 / rate)))
+        let gap = ownStreams ? arrivalRNG.exponential(mean: 1e6 / rate) : rng.exponential(mean: 1e6 / rate)
+        return time + max(1, Int64(gap))
+    }
+
+    /// Outside the classic generator each request draws from streams of its own (its IDs, its
+    /// services' behaviour, its load-balancing), derived from its number: a request that a pattern
+    /// adds, removes or cuts short leaves every other request exactly as it was.
+    mutating func enterOwnStreams(_ origin: UInt64) {
+        guard ownStreams else { return }
+        requestCounter += 1
+        var own = SplitMix64(seed: SplitMix64.derive(spec.seed, origin, requestCounter))
+        var balancer = SplitMix64(seed: SplitMix64.derive(spec.seed, origin + 100, requestCounter))
+        swap(&rng, &own)
+        swap(&balancerRNG, &balancer)
+        savedStreams = (own, balancer)
+    }
+
+    /// Back to the shared streams after ``enterOwnStreams(_:)``.
+    mutating func leaveOwnStreams() {
+        guard ownStreams, let saved = savedStreams else { return }
+        rng = saved.rng
+        balancerRNG = saved.balancer
+        savedStreams = nil
     }
 
     /// The product of the surges on `source` (`nil`: the entry) at `second`.

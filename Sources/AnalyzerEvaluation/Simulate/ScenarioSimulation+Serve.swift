@@ -183,14 +183,14 @@ extension ScenarioSimulation {
         let rates = spec.realism.clientErrors
         guard rates.unauthorizedRate > 0 || rates.notFoundRate > 0 else { return nil }
         let status: Int
-        if patternRNG.chance(rates.unauthorizedRate) {
+        if clientRNG.chance(rates.unauthorizedRate) {
             status = 401
-        } else if patternRNG.chance(rates.notFoundRate) {
+        } else if clientRNG.chance(rates.notFoundRate) {
             status = 404
         } else {
             return nil
         }
-        let finish = arrival + Self.micros(patternRNG.logNormal(median: status == 401 ? 0.8 : 3, sigma: 0.4))
+        let finish = arrival + Self.micros(clientRNG.logNormal(median: status == 401 ? 0.8 : 3, sigma: 0.4))
         emit(
             entry, instance: instance, at: finish, level: .info,
             payload: .requestEnd(

@@ -79,6 +79,18 @@ struct ScenarioSimulation {
     var balancerRNG: SplitMix64
     /// Red herrings' decisions and texts.
     var herringRNG: SplitMix64
+    /// Client errors: the entry's own rejections and the bots' requests (which also swap in
+    /// `botRNG` and `botBalancerRNG` for `rng` and `balancerRNG`), so that turning client errors off
+    /// leaves every other request's draws as they were.
+    var clientRNG: SplitMix64
+    var botRNG: SplitMix64
+    var botBalancerRNG: SplitMix64
+    /// Whether requests draw from streams of their own (everything but the classic generator), the
+    /// users' arrivals and endpoints then from `arrivalRNG`; see ``enterOwnStreams(_:)``.
+    let ownStreams: Bool
+    var arrivalRNG: SplitMix64
+    var requestCounter: UInt64 = 0
+    var savedStreams: (rng: SplitMix64, balancer: SplitMix64)?
     var events: [Event] = []
     /// Per event: its instance (flat index) and true time, to drop what a stopped process never wrote.
     var eventOwners: [Int32] = []
@@ -107,6 +119,13 @@ struct ScenarioSimulation {
         patternRNG = SplitMix64(seed: SplitMix64.derive(spec.seed, 6))
         balancerRNG = SplitMix64(seed: SplitMix64.derive(spec.seed, 7))
         herringRNG = SplitMix64(seed: SplitMix64.derive(spec.seed, 8))
+        clientRNG = SplitMix64(seed: SplitMix64.derive(spec.seed, 11))
+        botRNG = SplitMix64(seed: SplitMix64.derive(spec.seed, 12))
+        botBalancerRNG = SplitMix64(seed: SplitMix64.derive(spec.seed, 13))
+        arrivalRNG = SplitMix64(seed: SplitMix64.derive(spec.seed, 16))
+        ownStreams =
+            spec.realism != .none || !spec.topology.sources.isEmpty
+            || spec.topology.services.contains { $0.instances > 1 || $0.ecosystem != nil }
         voices = services.map { $0.ecosystem?.voice ?? ClassicVoice() }
         logSources = LogSources(services: services, voices: voices)
         var faultModel: FaultModel?
