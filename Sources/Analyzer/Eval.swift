@@ -23,13 +23,13 @@ struct Eval: AsyncParsableCommand {
             Tuning families: \(ScenarioFamily.tuning.map(\.name).joined(separator: ", ")).
 
             Examples:
-              analyzer eval --held-out                     # the figures to report
+              analyzer eval --held-out                    # the figures to report
               analyzer eval --tuning --without red-herrings
-              analyzer eval --family iot --per-kind 4 --dump /tmp/iot   # NDJSON + labels.json
-              analyzer eval --family iot --dump /tmp/iot --dump-only   # then per file: ingest, incidents --json > NAME.incidents.json
-              analyzer eval --score /tmp/iot               # score those answers (Benchmarks/eval-cli/run.sh does it all)
-              analyzer eval --story                        # the article's story
-              analyzer eval --classic --seed 2 --per-kind 4   # the suite before issue 12 (shop only)
+              analyzer eval --family iot --dump /tmp/iot --dump-only
+                  # then per file: ingest into a fresh store, incidents --json > NAME.incidents.json
+              analyzer eval --score /tmp/iot              # score those (Benchmarks/eval-cli/run.sh)
+              analyzer eval --story                       # the article's story
+              analyzer eval --classic --seed 2 --per-kind 4   # the shop suite before issue 12
             """)
 
     @Option(help: "Seed of the scenario suite.")
