@@ -144,6 +144,18 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: The evaluation: labelled scenario generator and scorer (tooling, not product; `analyzer eval`)
+        .target(
+            name: "AnalyzerEvaluation",
+            dependencies: [
+                "AnalyzerCore",
+                "ServiceLog",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: The dashboard: pages (static resources), JSON API, live events and /metrics on `analyzer serve`
         .target(
             name: "AnalyzerDashboard",
@@ -185,6 +197,7 @@ let package = Package(
                 "ServiceLog",
                 "AnalyzerCore",
                 "AnalyzerDashboard",
+                "AnalyzerEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -302,6 +315,7 @@ let package = Package(
             name: "AnalyzerCoreTests",
             dependencies: [
                 "AnalyzerCore",
+                "AnalyzerEvaluation",
                 "ServiceLog",
                 "Gzip",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -310,10 +324,21 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "AnalyzerEvaluationTests",
+            dependencies: [
+                "AnalyzerEvaluation",
+                "AnalyzerCore",
+                "ServiceLog",
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "DashboardTests",
             dependencies: [
                 "AnalyzerDashboard",
                 "AnalyzerCore",
+                "AnalyzerEvaluation",
                 "ServiceLog",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

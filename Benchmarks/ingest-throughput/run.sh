@@ -15,7 +15,7 @@
 #   BEFORE    another `analyzer` binary to time on the same file
 #   NO_BUILD  set to skip `swift build`
 #
-# The events are an hour of the 12-service shop from the evaluator (`analyzer eval --dump`), the same
+# The events are an hour of the 12-service shop from the evaluator (`analyzer eval --classic --dump`), the same
 # generator as the README's 449k-event hour, at a higher rate. The file is generated once and reused.
 # Needs `sqlite3` (apt-get install sqlite3) and GNU time (/usr/bin/time) for peak RSS.
 set -euo pipefail
@@ -36,7 +36,7 @@ EVENTS=$DATA/events-rate$RATE.ndjson
 if [ ! -s "$EVENTS" ]; then
     echo "generating $EVENTS ..." >&2
     rm -rf "$DATA/dump"
-    "$ANALYZER" eval --seed 9 --per-kind 1 --only memory_leak --no-controls \
+    "$ANALYZER" eval --classic --seed 9 --per-kind 1 --only memory_leak --no-controls \
         --duration-minutes 60 --rate "$RATE" --dump "$DATA/dump" >/dev/null 2>&1
     mv "$DATA"/dump/*.ndjson "$EVENTS"
     rm -rf "$DATA/dump"

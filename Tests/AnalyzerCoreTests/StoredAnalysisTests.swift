@@ -1,4 +1,5 @@
 import AnalyzerCore
+import AnalyzerEvaluation
 import Foundation
 import ServiceLog
 import Testing

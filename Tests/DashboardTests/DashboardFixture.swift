@@ -1,5 +1,6 @@
 import AnalyzerCore
 import AnalyzerDashboard
+import AnalyzerEvaluation
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
