@@ -1,4 +1,5 @@
 import AnalyzerCore
+import AnalyzerEvaluation
 import ServiceLog
 import Testing
 

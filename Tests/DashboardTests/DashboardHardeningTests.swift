@@ -1,4 +1,5 @@
 import AnalyzerCore
+import AnalyzerEvaluation
 import AnalyzerDashboard
 import Foundation
 import ServiceLog
