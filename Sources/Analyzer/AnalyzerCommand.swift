@@ -17,9 +17,10 @@ struct AnalyzerCommand: AsyncParsableCommand {
               analyzer trace ID           one request across services as a waterfall
               analyzer services           the dependency graph with rates, errors and latencies
               analyzer incidents          incidents with ranked root causes, evidence and actions
+              analyzer explain --at T     the root cause of a change that began at T (an alert's time)
               analyzer diagnose ID        why one request failed or was slow (--ai for an LLM hypothesis)
               analyzer eval               root-cause accuracy on generated, labelled fault scenarios
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Ingest.self, Trace.self, Services.self, Incidents.self, Diagnose.self, Eval.self, Serve.self])
+        subcommands: [Validate.self, Ingest.self, Trace.self, Services.self, Incidents.self, Explain.self, Diagnose.self, Eval.self, Serve.self])
 }

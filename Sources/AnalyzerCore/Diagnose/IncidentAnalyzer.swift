@@ -87,6 +87,22 @@ public struct IncidentAnalyzer: Sendable {
         }.map(\.element).prefix(20))
     }
 
+    /// The incident that began at `start`, as an on-call engineer asks when another system alerted
+    /// ("what changed at 10:04?"): the change from the traffic before `start` to `[start, end)` is
+    /// explained with the same ranking as a detected incident, whether or not the detector found one
+    /// there. Every service is looked at, not only those whose series the detector saw move.
+    public func incident(explaining start: Int64, until end: Int64, in observations: Observations) -> Incident {
+        let grid = detector.grid(for: observations)
+        let detected = detector.detect(observations).filter { $0.start < end && $0.end > start }
+        let (affected, total, entries) = detector.impact(observations, start: start, end: end, services: observations.services)
+        let window = IncidentDetector.Window(
+            entryServices: entries, start: start, end: max(end, start + grid.bucketMicros), affected: affected, total: total,
+            services: observations.services, anomalies: detected.flatMap(\.anomalies), bucketMicros: grid.bucketMicros)
+        var incident = incident(for: window, in: observations)
+        incident.id = "exp-" + Self.compact(incident.start) + "-" + (incident.rootCause.service ?? "undetermined")
+        return incident
+    }
+
     /// Failing requests that went through the root cause first, then other affected ones.
     static func sampleRequests(_ window: IncidentDetector.Window, ranking: RootCauseRanker.Ranking) -> [String] {
         var ids: [String] = []

@@ -39,6 +39,10 @@ struct RankingContext: Sendable {
     let during: BehaviourTable
     let graph: CallGraph
 
+    /// The median user-facing request before the incident (milliseconds): what a few milliseconds
+    /// more somewhere inside are measured against.
+    let userLatencyMS: Double
+
     var start: Int64 { window.start }
     var end: Int64 { window.end }
     var beforeSeconds: Double { before.seconds }

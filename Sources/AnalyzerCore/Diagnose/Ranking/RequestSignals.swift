@@ -48,7 +48,12 @@ enum RequestSignals {
         let tail = r90 >= 2 * noise.tail && d90 - b90 >= 5
         // The shift must also be one that chance cannot explain (few requests on either side).
         guard median || tail, Statistics.rankZ(before.selfTimes, during.selfTimes) >= 3 else { return [] }
-        let strength = max(median ? log2(r50 / noise.median) : 0, tail ? 0.75 * log2(r90 / noise.tail) : 0)
+        // A few milliseconds more inside a request that takes hundreds is not what users feel: the
+        // change is weighed by its size against the user-facing requests.
+        let relevance = min(1, max(
+            median ? (d50 - b50) / max(2, 0.05 * context.userLatencyMS) : 0,
+            tail ? (d90 - b90) / max(5, 0.1 * context.userLatencyMS) : 0))
+        let strength = max(median ? log2(r50 / noise.median) : 0, tail ? 0.75 * log2(r90 / noise.tail) : 0) * relevance
         let on = instance.map { " on instance \($0)" } ?? ""
         let summary = median
             ? "\(service)'s own processing time p50 went from \(ms(b50)) ms to \(ms(d50)) ms (×\(ratio(r50)))\(on)"

@@ -43,7 +43,8 @@ public struct RootCauseRanker: Sendable {
         let context = RankingContext(
             observations: observations, window: window, baselineStart: baselineStart,
             before: BehaviourTable(observations, from: baselineStart, until: window.start),
-            during: BehaviourTable(observations, from: window.start, until: window.end), graph: CallGraph(observations.calls))
+            during: BehaviourTable(observations, from: window.start, until: window.end), graph: CallGraph(observations.calls),
+            userLatencyMS: Quantile.of(observations.spans(from: baselineStart, until: window.start).filter(\.isEntry).map(\.durationMS), 0.5) ?? 0)
         let links = LinkSignals.findings(in: context)
         let templates = MessageSignals.templates(in: context)
         var scored: [(candidate: Incident.Candidate, findings: [Finding])] = []

@@ -57,7 +57,7 @@ enum ShapeSignals {
         guard let (id, count) = vanished.max(by: { $0.value.before < $1.value.before }) else { return [] }
         let expected = Int(Double(count.before) * perRequestScale)
         return [Finding(
-            score: 2.5, hint: .shape,
+            score: 2 + min(2, log2(Double(max(expected, 1))) / 3), hint: .shape,
             evidence: Evidence(
                 signal: "missing_logs",
                 summary: "\(service) stopped writing “\(MessageSignals.clip(miner[id].template))” (\(count.during) times where \(expected) were expected for its requests)",

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `--baseline 10m`: how much normal traffic before a change to compare it with.
+struct BaselineLength: ExpressibleByArgument, CustomStringConvertible {
+    let seconds: Double
+    let description: String
+
+    init?(argument: String) {
+        guard let seconds = DurationArgument.seconds(argument), seconds >= 10 else { return nil }
+        self.seconds = seconds
+        description = argument
+    }
+}
