@@ -100,6 +100,13 @@ public struct IncidentDetector: Sendable {
                 }
             }
         }
+        for climb in MemoryClimb.find(in: observations) where grid.contains(climb.onset) {
+            let key: SeriesKey = climb.instance.map { .instance(climb.service, $0) } ?? .service(climb.service)
+            anomalies.append(Anomaly(
+                key: key, metric: .memoryClimb, onset: grid.index(climb.onset), end: grid.index(climb.end) + 1, affected: 0, total: 0,
+                baselineRatio: climb.reference, ratio: climb.peakValue / climb.reference, zScore: 10 * (climb.peakValue / climb.reference - 1),
+                startTime: climb.onset, endTime: max(climb.end, climb.onset + grid.bucketMicros)))
+        }
         let graph = CallGraph(observations.calls)
         return cluster(anomalies, graph: graph).map { window(for: $0, grid: grid, observations: observations) }
             .sorted { $0.start < $1.start }

@@ -6,6 +6,9 @@ enum ChangeMetric: String, Sendable, Hashable {
     case slow
     /// Many requests far faster than the baseline ever was (a request cut short: an early return).
     case fast
+    /// An instance's memory climbed steadily and fell back (a leak ended by a restart): see
+    /// ``MemoryClimb``.
+    case memoryClimb
 }
 
 /// A sustained change in one series: from bucket `onset` up to (not including) `end`.

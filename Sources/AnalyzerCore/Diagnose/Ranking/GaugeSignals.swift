@@ -53,9 +53,11 @@ enum GaugeSignals {
         let earlier = Array(readings[..<onsetIndex])
         let oldSlope = earlier.count >= 3 ? (Statistics.slopePerSecond(times: earlier.map(\.time), values: earlier.map(\.value)) ?? 0) : 0
         guard slope > 0, slope > 3 * max(oldSlope, 0) + 0.005 else { return [] }
-        // Steady: most steps of the climb go up (a leak), not one jump (a cache load, a batch).
-        let ups = zip(rising, rising.dropFirst()).filter { $1.value >= $0.value }.count
-        guard Double(ups) >= 0.6 * Double(rising.count - 1) else { return [] }
+        // Steady: most steps of the climb go up and none makes most of it (a leak), rather than one
+        // jump (a cache loaded, a batch, another process's level).
+        let steps = zip(rising, rising.dropFirst()).map { $1.value - $0.value }
+        let ups = steps.filter { $0 > 0 }.count
+        guard rising.count >= 4, Double(ups) >= 0.6 * Double(steps.count), (steps.max() ?? 0) <= 0.5 * (peak - reference) else { return [] }
         let after = readings[(peakIndex + 1)...]
         let restarted = after.contains { $0.value <= reference + 0.3 * (peak - reference) }
         let stoppedReporting = readings[peakIndex].time < context.end - 3 * context.window.bucketMicros

@@ -55,9 +55,11 @@ public struct RootCauseRanker: Sendable {
             findings += ShapeSignals.findings(for: service, in: context)
             findings += links[service] ?? []
             var score = Self.score(findings)
-            // Gauges alone, on a service none of whose requests or calls changed, are not connected to
-            // the incident (a cache warming up, a pod restarted elsewhere): they support, never name.
-            if !window.services.contains(service), findings.allSatisfy({ [.memory, .cpu, .pool].contains($0.hint) }) {
+            // Gauges alone, on a service not connected to the incident (none of its requests or calls
+            // changed, and it calls or serves no service that did), support but never name it: a cache
+            // warming up, a pod restarted elsewhere.
+            let connected = window.services.contains(service) || window.services.contains { context.graph.adjacent($0, service) }
+            if !connected, findings.allSatisfy({ [.memory, .cpu, .pool].contains($0.hint) }) {
                 score = min(score, 2)
             }
             guard score >= minimumCandidateScore else { continue }
