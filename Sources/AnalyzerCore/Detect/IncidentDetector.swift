@@ -107,6 +107,12 @@ public struct IncidentDetector: Sendable {
                 baselineRatio: climb.reference, ratio: climb.peakValue / climb.reference, zScore: 10 * (climb.peakValue / climb.reference - 1),
                 startTime: climb.onset, endTime: max(climb.end, climb.onset + grid.bucketMicros)))
         }
+        for outage in InstanceOutage.find(in: observations, grid: grid) {
+            anomalies.append(Anomaly(
+                key: .instance(outage.service, outage.instance), metric: .silent, onset: grid.index(outage.start),
+                end: grid.index(outage.end - 1) + 1, affected: 0, total: 0, baselineRatio: 1, ratio: 0, zScore: 8,
+                startTime: outage.start, endTime: outage.end))
+        }
         let graph = CallGraph(observations.calls)
         return cluster(anomalies, graph: graph).map { window(for: $0, grid: grid, observations: observations) }
             .sorted { $0.start < $1.start }

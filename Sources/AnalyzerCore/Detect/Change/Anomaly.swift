@@ -9,6 +9,8 @@ enum ChangeMetric: String, Sendable, Hashable {
     /// An instance's memory climbed steadily and fell back (a leak ended by a restart): see
     /// ``MemoryClimb``.
     case memoryClimb
+    /// One instance of several stopped writing events while the others went on: see ``InstanceOutage``.
+    case silent
 }
 
 /// A sustained change in one series: from bucket `onset` up to (not including) `end`.

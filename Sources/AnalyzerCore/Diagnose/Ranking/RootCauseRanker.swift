@@ -1,3 +1,5 @@
+import ServiceLog
+
 /// Ranks the services that could have caused an incident, with the evidence for each, the kind of
 /// fault, and how the failure travelled.
 ///
@@ -54,6 +56,7 @@ public struct RootCauseRanker: Sendable {
             findings += MessageSignals.findings(for: service, templates: templates[service] ?? [], in: context)
             findings += ShapeSignals.findings(for: service, in: context)
             findings += links[service] ?? []
+            findings += Self.silentInstances(of: service, in: window)
             var score = Self.score(findings)
             // Gauges alone, on a service not connected to the incident (none of its requests or calls
             // changed, and it calls or serves no service that did), support but never name it: a cache
@@ -87,6 +90,20 @@ public struct RootCauseRanker: Sendable {
         let onlySlower = findings.allSatisfy { $0.hint == .latency || $0.hint == .cpu || $0.hint == .generic }
         let surged = traffic.contains { $0.service == top.service || $0.caller == nil }
         return onlySlower && surged
+    }
+
+    /// Instances of `service` that went silent while their peers went on (found by the detector).
+    static func silentInstances(of service: String, in window: IncidentDetector.Window) -> [Finding] {
+        window.anomalies.filter { $0.metric == .silent && $0.key.service == service }.prefix(1).compactMap { anomaly -> Finding? in
+            guard case .instance(_, let instance) = anomaly.key else { return nil }
+            let seconds = (anomaly.endTime - anomaly.startTime) / 1_000_000
+            return Finding(
+                score: 4.5, hint: .unavailable,
+                evidence: Evidence(
+                    signal: "instance_silent",
+                    summary: "instance \(instance) of \(service) wrote nothing for \(seconds) s from \(Timestamp(microsecondsSinceEpoch: anomaly.startTime)) while the others went on, and no instance replaced it"),
+                onset: anomaly.startTime)
+        }
     }
 
     /// The sum of the findings, with the weak, unspecific kinds capped so that they support a
