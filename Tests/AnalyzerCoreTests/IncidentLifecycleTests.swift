@@ -19,6 +19,7 @@ import Testing
         var tracker = IncidentTracker()
         var seenIDs = Set<String>()
         var kinds: [FaultKind] = []
+        var states: [IncidentLifecycle.State] = []
         var end = 0
         // Analyse every minute of data, as `analyzer serve` does as events arrive (a 15-minute window,
         // reaching back to an open incident's onset).
@@ -36,6 +37,7 @@ import Testing
                 seenIDs.insert(incident.id)
                 if incident.rootCause.service == label.rootCauseService { kinds.append(incident.rootCause.kind) }
             }
+            if let state = tracker.incidents.first?.lifecycle?.state { states.append(state) }
         }
         #expect(seenIDs.count == 1, "one incident for one fault, saw \(seenIDs.sorted())")
         #expect(kinds.count >= 8, "the leak is seen in most minutes of the fault: \(kinds.count)")
@@ -43,5 +45,9 @@ import Testing
         let last = try #require(tracker.incidents.first)
         #expect(last.lifecycle?.state == .resolved, "resolved after the recovery: \(String(describing: last.lifecycle))")
         #expect(last.lifecycle?.resolution?.isEmpty == false)
+        // Once resolved it stays resolved: the recovery seen against a baseline inside the fault is
+        // not a new change.
+        let resolvedAt = try #require(states.firstIndex(of: .resolved))
+        #expect(states[resolvedAt...].allSatisfy { $0 == .resolved }, "reopened after resolution: \(states.map(\.rawValue))")
     }
 }

@@ -38,31 +38,28 @@ import Testing
         #expect(limited.count > 1000 && limited.allSatisfy { surge.contains(Fixtures.second($0, in: scenario)) })
     }
 
-    /// Expected to fail on the engine before issue 12's rewrite: remove `withKnownIssue` once the
-    /// engine names the leak on every seed below (Swift Testing then reports the known issue as
-    /// missing, which fails this test on purpose).
+    /// The engine names the leak, with its kind, on every seed, and the 429 burst stays a note at the
+    /// entry: neither an incident of its own nor the root cause.
     @Test func theEngineNamesTheLeakAndKeepsThe429sApart() async throws {
-        await withKnownIssue("engine work in progress: issue 12") {
-            for seed in UInt64(1)...3 {
-                let scenario = ScenarioGenerator.generate(StoryScenario.spec(seed: seed))
-                let json = try await InProcessIncidents().incidentsJSON(for: scenario)
-                let outcome = ScenarioOutcome(label: ScenarioLabel(scenario), answers: try IncidentAnswer.decodeAll(json))
+        for seed in UInt64(1)...3 {
+            let scenario = ScenarioGenerator.generate(StoryScenario.spec(seed: seed))
+            let json = try await InProcessIncidents().incidentsJSON(for: scenario)
+            let outcome = ScenarioOutcome(label: ScenarioLabel(scenario), answers: try IncidentAnswer.decodeAll(json))
+            #expect(
+                outcome.foundService == "pricing" && outcome.foundKind == "memory_leak",
+                "seed \(seed): \(outcome.foundService ?? "no answer") \(outcome.foundKind ?? "")")
+            #expect(outcome.spurious == 0, "seed \(seed): the 429 burst raised an incident of its own")
+            // If the engine reports client-error signals (a key beyond the documented ones that
+            // mentions the 429s), the burst must be there, at the entry, and not as the root cause.
+            let answers = try IncidentAnswer.decodeAll(json)
+            let signalKeys = answers.flatMap(\.otherKeys).filter { $0.contains("client") || $0.contains("signal") }
+            if !signalKeys.isEmpty {
+                let text = String(decoding: json, as: UTF8.self)
                 #expect(
-                    outcome.foundService == "pricing" && outcome.foundKind == "memory_leak",
-                    "seed \(seed): \(outcome.foundService ?? "no answer") \(outcome.foundKind ?? "")")
-                #expect(outcome.spurious == 0, "seed \(seed): the 429 burst raised an incident of its own")
-                // If the engine reports client-error signals (a key beyond the documented ones that
-                // mentions the 429s), the burst must be there, at the entry, and not as the root cause.
-                let answers = try IncidentAnswer.decodeAll(json)
-                let signalKeys = answers.flatMap(\.otherKeys).filter { $0.contains("client") || $0.contains("signal") }
-                if !signalKeys.isEmpty {
-                    let text = String(decoding: json, as: UTF8.self)
-                    #expect(
-                        text.contains("429") && text.contains("gateway"),
-                        "seed \(seed): keys \(signalKeys) do not mention the 429s at gateway")
-                }
-                #expect(!answers.contains { $0.service == "gateway" }, "seed \(seed): the entry blamed for its rate limiting")
+                    text.contains("429") && text.contains("gateway"),
+                    "seed \(seed): keys \(signalKeys) do not mention the 429s at gateway")
             }
+            #expect(!answers.contains { $0.service == "gateway" }, "seed \(seed): the entry blamed for its rate limiting")
         }
     }
 }

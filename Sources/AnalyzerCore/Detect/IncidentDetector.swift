@@ -88,6 +88,7 @@ public struct IncidentDetector: Sendable {
             var metrics: [ChangeMetric] = [.failures, .slow]
             switch key {
             case .errorLogs: metrics = [.failures]
+            case .selfTime: metrics = [.slow]
             case .endpoint: metrics.append(.fast)
             case .service(let name) where !servicesWithEndpointSeries.contains(name): metrics.append(.fast)
             default: break
@@ -106,6 +107,13 @@ public struct IncidentDetector: Sendable {
                 key: key, metric: .memoryClimb, onset: grid.index(climb.onset), end: grid.index(climb.end) + 1, affected: 0, total: 0,
                 baselineRatio: climb.reference, ratio: climb.peakValue / climb.reference, zScore: 10 * (climb.peakValue / climb.reference - 1),
                 startTime: climb.onset, endTime: max(climb.end, climb.onset + grid.bucketMicros)))
+        }
+        for plateau in CPUPlateau.find(in: observations) where grid.contains(plateau.start) {
+            let key: SeriesKey = plateau.instance.map { .instance(plateau.service, $0) } ?? .service(plateau.service)
+            anomalies.append(Anomaly(
+                key: key, metric: .cpuPlateau, onset: grid.index(plateau.start), end: grid.index(plateau.end) + 1, affected: 0, total: 0,
+                baselineRatio: plateau.before, ratio: plateau.during / max(plateau.before, 1), zScore: 6,
+                startTime: plateau.start, endTime: plateau.end))
         }
         for outage in InstanceOutage.find(in: observations, grid: grid) {
             anomalies.append(Anomaly(

@@ -80,12 +80,18 @@ public struct IncidentTracker: Sendable {
         return changes
     }
 
-    /// Where an analysis that would start at `from` should start instead so that every open incident
-    /// keeps its onset and the normal traffic before it (`baselineMicros`) in view: a window that slid
-    /// past the onset would take the incident for the baseline. Never earlier than `earliest` nor more
+    /// Where an analysis that would start at `from` should start instead so that every incident still
+    /// in view (open, or resolved but ending after `from`) keeps its onset and the normal traffic
+    /// before it (`baselineMicros`) in view: a window that slid past the onset would take the incident
+    /// for the baseline, and the recovery for a new change. Never earlier than `earliest` nor more
     /// than `maximumMicros` before `until`.
     public func analysisStart(from: Int64, until: Int64, earliest: Int64, baselineMicros: Int64 = 600_000_000, maximumMicros: Int64) -> Int64 {
-        let onsets = incidents.filter { $0.lifecycle?.state == .open }.compactMap { Timestamp(rfc3339: $0.start)?.microsecondsSinceEpoch }
+        let inView = incidents.filter { incident in
+            if incident.lifecycle?.state == .open { return true }
+            guard let end = Timestamp(rfc3339: incident.end)?.microsecondsSinceEpoch else { return false }
+            return end >= from
+        }
+        let onsets = inView.compactMap { Timestamp(rfc3339: $0.start)?.microsecondsSinceEpoch }
         guard let oldest = onsets.min() else { return max(earliest, from) }
         return max(earliest, until - maximumMicros, min(from, oldest - baselineMicros))
     }

@@ -11,6 +11,8 @@ enum ChangeMetric: String, Sendable, Hashable {
     case memoryClimb
     /// One instance of several stopped writing events while the others went on: see ``InstanceOutage``.
     case silent
+    /// An instance's CPU pinned far above its normal for minutes: see ``CPUPlateau``.
+    case cpuPlateau
 }
 
 /// A sustained change in one series: from bucket `onset` up to (not including) `end`.

@@ -106,7 +106,7 @@ struct ChangeDetector: Sendable {
             case .failures: (bucket.failures, bucket.total)
             case .slow: (bucket.count(above: threshold), bucket.latencies.count)
             case .fast: (bucket.count(below: threshold), bucket.latencies.count)
-            case .memoryClimb, .silent: (0, 0)
+            case .memoryClimb, .silent, .cpuPlateau: (0, 0)
             }
         }
     }
@@ -120,7 +120,7 @@ struct ChangeDetector: Sendable {
         switch metric {
         case .failures:
             threshold = 0
-        case .memoryClimb, .silent:
+        case .memoryClimb, .silent, .cpuPlateau:
             return nil
         case .slow:
             guard let high = Self.typical(baseline.compactMap { quantiles[$0].high }, pooled: { Self.pooled(buckets, baseline, 0.95) }),
@@ -160,7 +160,7 @@ struct ChangeDetector: Sendable {
         case .failures: (0.002, settings.failureFactor, settings.failureMargin)
         case .slow: (0.01, settings.slowFactor, settings.slowMargin)
         case .fast: (0.01, settings.fastFactor, settings.fastMargin)
-        case .memoryClimb, .silent: (1, 1, 1)
+        case .memoryClimb, .silent, .cpuPlateau: (1, 1, 1)
         }
         // A small baseline with no failures does not prove a rate of zero: the estimate is smoothed
         // towards what so few requests cannot rule out.
@@ -190,7 +190,7 @@ struct ChangeDetector: Sendable {
             guard newMedian <= 0.4 * oldMedian, oldMedian - newMedian >= 5 else { return nil }
             z = Statistics.rankZ(now, before)
             threshold = (oldMedian * newMedian).squareRoot()
-        case .failures, .memoryClimb, .silent:
+        case .failures, .memoryClimb, .silent, .cpuPlateau:
             return nil
         }
         guard z >= settings.rankZThreshold else { return nil }

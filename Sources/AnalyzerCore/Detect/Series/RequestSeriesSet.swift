@@ -32,6 +32,11 @@ struct RequestSeriesSet: Sendable {
                 if series[key] == nil { series[key] = empty }
                 series[key]![bucket].add(outcome: span.outcome, durationMS: span.durationMS)
             }
+            // Own time matters where a service waits on others: for a leaf it is its duration again.
+            if span.childCount > 0 || series[.selfTime(span.service)] != nil {
+                if series[.selfTime(span.service)] == nil { series[.selfTime(span.service)] = empty }
+                series[.selfTime(span.service)]![bucket].add(outcome: span.outcome, durationMS: span.selfMS)
+            }
         }
         var callers: [String: Set<String>] = [:]
         for call in observations.calls { callers[call.target, default: []].insert(call.caller) }

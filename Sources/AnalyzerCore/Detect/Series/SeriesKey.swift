@@ -8,6 +8,9 @@ enum SeriesKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Every call to a service, whoever made it: the service as all its callers see it (more requests
     /// than any one edge, for a service called by several).
     case incoming(String)
+    /// A service's own processing time (duration minus waiting on its calls): what it does itself,
+    /// seen even when its requests' durations are dominated by what it waits on.
+    case selfTime(String)
     /// A service's own error messages (not those it writes because a call of its own failed), per
     /// request it handled: for systems whose spans carry no status, errors show only here.
     case errorLogs(String)
@@ -15,7 +18,7 @@ enum SeriesKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The service whose behaviour the series shows (for an edge: the callee, as its callers see it).
     var service: String {
         switch self {
-        case .service(let name), .instance(let name, _), .endpoint(let name, _), .errorLogs(let name), .incoming(let name): name
+        case .service(let name), .instance(let name, _), .endpoint(let name, _), .errorLogs(let name), .incoming(let name), .selfTime(let name): name
         case .edge(_, let target): target
         }
     }
@@ -44,6 +47,7 @@ enum SeriesKey: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .edge(let caller, let target): "\(caller) → \(target)"
         case .errorLogs(let name): "\(name) (error logs)"
         case .incoming(let name): "→ \(name) (all callers)"
+        case .selfTime(let name): "\(name) (own time)"
         }
     }
 
