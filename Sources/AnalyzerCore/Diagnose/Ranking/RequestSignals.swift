@@ -87,8 +87,12 @@ enum RequestSignals {
         let on = instance.map { " on instance \($0)" } ?? ""
         // A handful of failures is weak evidence however large its ratio: every system has blips.
         let volume = min(1, Double(during.ownFailures) / 12)
+        // A service that already failed often (a flaky cache, a lossy dependency) convinces only when
+        // it fails markedly more: 17% to 22% under a surge is its normal behaviour under load, 5% to
+        // 30% is a fault. The rise is weighed against what it rose from.
+        let severity = min(1, increase / (before.ownFailureRatio + 0.03))
         return [Finding(
-            score: min(6, 2 + 10 * increase) * volume, hint: .errors,
+            score: min(6, 2 + 10 * increase) * volume * severity, hint: .errors,
             evidence: Evidence(
                 signal: "own_errors",
                 summary: "\(service) failed \(percent(during.ownFailureRatio)) of its requests on its own (no failed call behind them)\(on), \(percent(before.ownFailureRatio)) before",
