@@ -116,8 +116,8 @@ def test_dashboard():
     server = driver = None
     try:
         # A store with the recorded incident, and a second incident to push later.
-        run("eval", "--seed", "1", "--per-kind", "1", "--only", "memory_leak", "--no-controls", "--rate", "2.5", "--dump", work + "/first")
-        run("eval", "--seed", "1", "--per-kind", "1", "--only", "errors", "--no-controls", "--rate", "2.5", "--dump", work + "/second")
+        run("eval", "--classic", "--seed", "1", "--per-kind", "1", "--only", "memory_leak", "--no-controls", "--rate", "2.5", "--dump", work + "/first")
+        run("eval", "--classic", "--seed", "1", "--per-kind", "1", "--only", "errors", "--no-controls", "--rate", "2.5", "--dump", work + "/second")
         store = work + "/events.sqlite"
         run("ingest", "--store", store, *glob.glob(work + "/first/*.ndjson"))
         new_lines, payload_ids = shifted(glob.glob(work + "/second/*.ndjson")[0], 2, "fraud")
@@ -150,6 +150,10 @@ def test_dashboard():
         wait_until(driver, "the live stream", lambda d: d.find_element(By.ID, "live").text == "live")
         first_id = driver.find_element(By.CSS_SELECTOR, "#incidents tbody tr").get_attribute("data-incident-id")
         assert "memory leak" in driver.find_element(By.CSS_SELECTOR, "#incidents tbody tr").text
+        # Its lifecycle as the analyzer tracks it: the recording goes on past the fault, so resolved.
+        states = texts(driver, "#incidents tbody .state")
+        assert states and states[0] in ("open", "resolved"), f"no lifecycle state shown: {states}"
+        assert not driver.find_element(By.ID, "learning").is_displayed(), "a store with an hour of data is not learning"
         shot(driver, "1-incidents")
 
         # One incident: root cause, map, candidates, templates, timeline, diagnosis progress.
@@ -158,6 +162,13 @@ def test_dashboard():
         wait_until(driver, "the service map", lambda d: d.find_elements(By.CSS_SELECTOR, '#service-map g.node-root[data-service="payments"]'))
         wait_until(driver, "the timeline", lambda d: len(d.find_elements(By.CSS_SELECTOR, "#timeline svg.chart")) == 2)
         assert texts(driver, "#candidates > li strong")[0] == "payments"
+        # Where it spread: the path from the cause to the users, in the summary and bold on the map.
+        incident = json.load(urllib.request.urlopen(f"{base}/api/incidents/{first_id}"))
+        assert driver.find_element(By.ID, "lifecycle").text.split(":")[0] in ("Open", "Resolved")
+        if len(incident.get("path") or []) > 1:
+            path_text = driver.find_element(By.ID, "path").text
+            assert path_text == "Path: " + " → ".join(incident["path"]), path_text
+            wait_until(driver, "the path on the map", lambda d: len(d.find_elements(By.CSS_SELECTOR, "#service-map path.edge-path")) >= len(incident["path"]) - 1)
         assert any("NEW" in t for t in texts(driver, "#templates tbody tr")), "no new error template marked"
         wait_until(driver, "the diagnosis stages", lambda d: any(t.startswith("AI unavailable") for t in texts(d, "#diagnosis-steps li")))
         steps = texts(driver, "#diagnosis-steps li")

@@ -3,12 +3,27 @@
 /// service. Where no changed chain reaches one, the shortest chain of callers does.
 enum PropagationPath {
     static func find(from root: String, in context: RankingContext) -> [String] {
-        let entries = Set(context.observations.spans(from: context.baselineStart, until: context.end).lazy.filter(\.isEntry).map(\.service))
+        let entries = userFacing(context)
         if entries.contains(root) { return [root] }
         let changed = changedEdges(context)
         return breadthFirst(from: root, entries: entries, context: context) { changed.contains($0 + "\u{0}" + $1) }
             ?? breadthFirst(from: root, entries: entries, context: context) { _, _ in true }
             ?? [root]
+    }
+
+    /// Services users call: most of their requests come from outside the data, or nothing in the data
+    /// calls them. A service with a few root requests of its own (a cron job, a cache refresh) that
+    /// mostly serves other services is a step on the path, not its end.
+    static func userFacing(_ context: RankingContext) -> Set<String> {
+        var total: [String: Int] = [:]
+        var fromOutside: [String: Int] = [:]
+        for span in context.observations.spans(from: context.baselineStart, until: context.end) {
+            total[span.service, default: 0] += 1
+            if span.isEntry { fromOutside[span.service, default: 0] += 1 }
+        }
+        return Set(fromOutside.keys.filter { service in
+            (context.graph.callers[service] ?? []).isEmpty || 2 * fromOutside[service]! >= total[service]!
+        })
     }
 
     /// Callers first, from `root` towards an entry service, along edges that `usable(caller, callee)`.

@@ -31,7 +31,7 @@ function svg(tag, attrs, ...children) {
 }
 
 function append(parent, children) {
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     parent.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -182,12 +182,25 @@ function layers(names, edges) {
   return depth;
 }
 
+/** An incident's lifecycle state as a badge: open (still going on) or resolved (with when, on hover). */
+function stateBadge(lifecycle) {
+  if (!lifecycle) return h("span", { class: "muted" }, "—");
+  const resolved = lifecycle.state === "resolved";
+  return h("span", { class: resolved ? "state state-resolved" : "state state-open",
+    title: resolved ? (lifecycle.resolution || "resolved") : `seen in ${lifecycle.analyses} analyses, last at ${lifecycle.updated_at}` },
+    resolved ? "resolved" : "open");
+}
+
 /**
  * Draws the service map (ServiceGraph JSON) as inline SVG into the element with this id.
  * options.ranks: Map service -> rank (1 = root cause) for an incident's candidates.
+ * options.path: the propagation path, root cause first, up to the entry: its calls are drawn bold.
  */
 function drawServiceMap(elementID, graph, options) {
   const ranks = (options && options.ranks) || new Map();
+  const path = (options && options.path) || [];
+  // The path runs from the cause up to its callers; a map edge runs caller -> callee.
+  const onPath = new Set(path.slice(1).map((caller, index) => `${caller}\u0000${path[index]}`));
   const nodeStats = new Map(graph.nodes.map((node) => [node.service, node]));
   const names = [...new Set([...graph.nodes.map((n) => n.service), ...graph.edges.flatMap((e) => [e.caller, e.callee])])].sort();
   const depth = layers(names, graph.edges);
@@ -208,7 +221,7 @@ function drawServiceMap(elementID, graph, options) {
   const height = pad * 2 + rows * (boxH + gapY) - gapY;
   const root = svg("svg", { viewBox: `0 0 ${Math.max(width, 200)} ${Math.max(height, 60)}`, width: Math.max(width, 200), height: Math.max(height, 60), class: "service-map", role: "img" },
     svg("title", {}, "Service map"),
-    svg("defs", {}, svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
+    svg("defs", {}, svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerUnits: "userSpaceOnUse", markerWidth: 9, markerHeight: 9, orient: "auto-start-reverse" },
       svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrow" }))));
   for (const edge of graph.edges) {
     const from = position.get(edge.caller), to = position.get(edge.callee);
@@ -219,7 +232,8 @@ function drawServiceMap(elementID, graph, options) {
       ? `M ${from.x + boxW / 2} ${from.y + boxH} C ${from.x + boxW / 2} ${from.y + boxH + 40}, ${to.x + boxW / 2} ${to.y + boxH + 40}, ${to.x + boxW / 2} ${to.y + boxH}`
       : `M ${x1} ${y1} C ${x1 + gapX / 2} ${y1}, ${x2 - gapX / 2} ${y2}, ${x2} ${y2}`;
     const level = edge.error_ratio >= 0.05 ? "bad" : edge.error_ratio >= 0.01 ? "warn" : "ok";
-    root.appendChild(svg("path", { d, class: `edge edge-${level}`, "marker-end": "url(#arrow)", "stroke-width": Math.min(4, 1 + Math.log10(1 + edge.rate * 5)).toFixed(2) },
+    const pathClass = onPath.has(`${edge.caller}\u0000${edge.callee}`) ? " edge-path" : "";
+    root.appendChild(svg("path", { d, class: `edge edge-${level}${pathClass}`, "marker-end": "url(#arrow)", "stroke-width": Math.min(4, 1 + Math.log10(1 + edge.rate * 5)).toFixed(2) },
       svg("title", {}, `${edge.caller} → ${edge.callee}: ${edge.calls} calls, ${edge.rate.toFixed(2)}/s, errors ${percent(edge.error_ratio)}, p99 ${ms(edge.p99_ms)} ms${edge.callee_seen ? "" : " (no events from the callee)"}`)));
   }
   for (const name of names) {

@@ -14,6 +14,7 @@ async function load() {
   }
   renderSummary(incident);
   renderCandidates(incident);
+  renderNotes(incident);
   renderTemplates(incident);
   renderSamples(incident);
   loadTimeline(incident);
@@ -24,15 +25,43 @@ async function load() {
 
 function renderSummary(incident) {
   const cause = incident.root_cause || {};
-  document.title = `${cause.service || "unknown"} — incident · analyzer`;
-  fill("title", "Incident ", h("span", { class: "mono" }, incident.id));
+  document.title = `${cause.service || "undetermined"} — incident · analyzer`;
+  fill("title", "Incident ", h("span", { class: "mono" }, incident.id), " ", stateBadge(incident.lifecycle));
+  const headline = cause.service
+    ? h("p", { class: "headline" }, "ROOT CAUSE: ", h("strong", { id: "root-cause", class: "root-cause" }, cause.service), " ",
+      kindBadge(cause.kind), h("span", { class: "muted" }, ` confidence ${Math.round((cause.confidence || 0) * 100)}%`))
+    : h("p", { class: "headline" }, "ROOT CAUSE: ", h("strong", { id: "root-cause", class: "abstained" }, "undetermined"),
+      h("span", { class: "muted" }, " — the evidence does not single out one service; the candidates below are what changed."));
+  const path = incident.path || [];
   fill("summary",
-    h("p", { class: "headline" }, "ROOT CAUSE: ", h("strong", { id: "root-cause", class: "root-cause" }, cause.service || "unknown"), " ",
-      kindBadge(cause.kind), h("span", { class: "muted" }, ` confidence ${Math.round((cause.confidence || 0) * 100)}%`)),
+    headline,
     h("p", {}, `${time(incident.start)} → ${time(incident.end)} (${duration(incident.start, incident.end)})`),
+    lifecycleLine(incident.lifecycle),
     h("p", {}, `Impact: ${incident.affected_requests} of ${incident.total_requests} user requests to ${(incident.entry_services || []).join(", ")} failed or slowed`
       + ` (${percent(incident.affected_requests / Math.max(1, incident.total_requests))}).`),
+    path.length > 1 ? h("p", { id: "path" }, "Path: ", path.map((service, index) => [index ? " → " : "", h("strong", {}, service)])) : null,
     h("p", { class: "muted" }, "Affected: ", (incident.affected_services || []).join(", ")));
+}
+
+/** When the incident was detected and whether it is still going on, as the analyzer tracks it. */
+function lifecycleLine(lifecycle) {
+  if (!lifecycle) return null;
+  if (lifecycle.state === "resolved") {
+    return h("p", { id: "lifecycle", class: "lifecycle" }, `Resolved: ${lifecycle.resolution || time(lifecycle.resolved_at)}. First detected ${time(lifecycle.detected_at)}.`);
+  }
+  return h("p", { id: "lifecycle", class: "lifecycle" },
+    `Open: first detected ${time(lifecycle.detected_at)}, seen in ${lifecycle.analyses} analys${lifecycle.analyses === 1 ? "is" : "es"}, last at ${time(lifecycle.updated_at)}.`);
+}
+
+/** What changed that is not a fault: client errors (rate limiting, bad requests) and traffic shifts. */
+function renderNotes(incident) {
+  const notes = [
+    ...(incident.client_errors || []).map((note) => h("li", { class: "client-error" }, h("span", { class: "signal" }, "client errors"), " ", note.summary)),
+    ...(incident.traffic || []).map((note) => h("li", { class: "traffic" }, h("span", { class: "signal" }, "traffic"), " ", note.summary)),
+  ];
+  const section = document.getElementById("notes");
+  section.hidden = notes.length === 0;
+  fill("note-list", notes);
 }
 
 function renderCandidates(incident) {
@@ -95,7 +124,7 @@ async function loadMap(incident) {
     const from = new Date(start - 60000).toISOString(), until = new Date(end + 1000).toISOString();
     const graph = await api(`/api/services?from=${encodeURIComponent(from)}&until=${encodeURIComponent(until)}`);
     const ranks = new Map((incident.candidates || []).map((c, index) => [c.service, index + 1]));
-    drawServiceMap("service-map", graph, { ranks });
+    drawServiceMap("service-map", graph, { ranks, path: incident.path || [] });
   } catch (error) {
     showError("service-map", error);
   }
