@@ -50,8 +50,12 @@ def exit_text(process):
     return f"exited {process.returncode}: {last[0][:200] if last else ''}"
 
 
-def run_case(analyzer, data_dir, results_dir, label):
-    """Ingest one case into a fresh store and return the analyzer's incidents (or an error)."""
+def run_case(analyzer, data_dir, results_dir, label, mode="detect"):
+    """Ingest one case into a fresh store and return the analyzer's incidents (or an error).
+
+    mode "detect": `analyzer incidents --json`, the analyzer finds the incident itself. Mode "explain":
+    `analyzer explain --at INJECT_TIME --json`, as an on-call engineer does when an alert gave the time.
+    """
     case_file = os.path.join(data_dir, label["case_file"])
     with tempfile.TemporaryDirectory(prefix="nezha-score-") as scratch:
         store = os.path.join(scratch, "case.sqlite")
@@ -59,15 +63,20 @@ def run_case(analyzer, data_dir, results_dir, label):
                                 capture_output=True, text=True)
         if ingest.returncode != 0:
             return {"error": "ingest " + exit_text(ingest)}
-        incidents = subprocess.run([analyzer, "incidents", "--store", store, "--json"], capture_output=True,
-                                   text=True)
+        command = [analyzer, "incidents", "--store", store, "--json"]
+        if mode == "explain":
+            command = [analyzer, "explain", "--store", store, "--json", "--at", label["inject_time"]]
+        incidents = subprocess.run(command, capture_output=True, text=True)
         if incidents.returncode != 0:
             return {"error": "incidents " + exit_text(incidents)}
     try:
         answer = json.loads(incidents.stdout)
+        if mode == "explain":
+            answer = [answer] if isinstance(answer, dict) else answer
     except ValueError as error:
         return {"error": f"incidents --json printed no JSON ({error}): {incidents.stdout[:200]!r}"}
-    with open(os.path.join(results_dir, f"{label['case_id']}.json"), "w") as handle:
+    suffix = "" if mode == "detect" else "." + mode
+    with open(os.path.join(results_dir, f"{label['case_id']}{suffix}.json"), "w") as handle:
         json.dump(answer, handle, indent=1)
     return {"incidents": answer}
 
@@ -206,6 +215,9 @@ def main(argv):
     parser.add_argument("--systems", default="ob,tt", help="comma-separated: ob, tt")
     parser.add_argument("--cases", default="", help="only these case ids (comma-separated)")
     parser.add_argument("--jobs", type=int, default=1, help="cases run at once (default 1; the machine is shared)")
+    parser.add_argument("--mode", choices=["detect", "explain"], default="detect",
+                        help="detect: `incidents --json` finds the incident; explain: `explain --at INJECT_TIME`, "
+                             "the ranking when the time is known (default %(default)s)")
     parser.add_argument("--memory-limit", type=int, default=4096, metavar="MIB",
                         help="address-space limit of each analyzer run, MiB (default %(default)s)")
     arguments = parser.parse_args(argv)
@@ -236,7 +248,7 @@ def main(argv):
 
     verdicts = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, arguments.jobs)) as pool:
-        futures = {pool.submit(run_case, arguments.analyzer, arguments.data, results_dir, label): label for label in labels}
+        futures = {pool.submit(run_case, arguments.analyzer, arguments.data, results_dir, label, arguments.mode): label for label in labels}
         for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
             label = futures[future]
             services = set(manifests.get(label["case_id"], {}).get("services", []))
@@ -246,10 +258,11 @@ def main(argv):
             print(f"[{done}/{len(labels)}] {label['case_id']:22} {mark:4} {said(verdict)}", file=sys.stderr)
     verdicts.sort(key=lambda v: v["case_id"])
     figures = summarize(verdicts, manifests)
-    with open(os.path.join(results_dir, "score.json"), "w") as handle:
-        json.dump({"analyzer": os.path.abspath(arguments.analyzer), "figures": figures, "paper": PAPER,
+    score_name = "score.json" if arguments.mode == "detect" else f"score.{arguments.mode}.json"
+    with open(os.path.join(results_dir, score_name), "w") as handle:
+        json.dump({"analyzer": os.path.abspath(arguments.analyzer), "mode": arguments.mode, "figures": figures, "paper": PAPER,
                    "cases": verdicts}, handle, indent=1)
-    print(f"\nper-case answers: {results_dir}/<case>.json; summary: {results_dir}/score.json")
+    print(f"\nper-case answers: {results_dir}/<case>.json; summary: {results_dir}/{score_name}")
     return 1 if any(v.get("error") for v in verdicts) else 0
 
 
