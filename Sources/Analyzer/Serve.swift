@@ -40,6 +40,10 @@ struct Serve: AsyncParsableCommand {
             after ingest and when another process writes to the store, over --analysis-window of event time. \
             AI hypotheses use OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL when set.
 
+            Alerts (--alert-webhook, --alert-alertmanager, --alert-slack): one notification per incident \
+            state (opened, root cause changed, resolved), retried with backoff while the receiver is down \
+            (6 tries, 0.5 s doubling to 30 s), linking to --dashboard-url.
+
             Listens on 127.0.0.1 by default. On any other address a token is required: the command refuses \
             to start without --token (or ANALYZER_TOKEN), since anyone who can reach the port could write \
             events. With a token, the dashboard, /api/ and /metrics need it too: 'Authorization: Bearer TOKEN', \
@@ -48,6 +52,7 @@ struct Serve: AsyncParsableCommand {
             Examples:
               analyzer serve --store /var/lib/analyzer/events.sqlite
               ANALYZER_TOKEN=s3cret analyzer serve --host 0.0.0.0
+              analyzer serve --alert-alertmanager http://127.0.0.1:9093 --dashboard-url http://analyzer.internal:4180
 
               curl --data-binary @events.ndjson http://127.0.0.1:4180/v1/events
               gzip -c events.ndjson | curl --data-binary @- -H 'Content-Encoding: gzip' \\
@@ -97,12 +102,43 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The most events one dashboard analysis reads; a window holding more starts at the newest this many.")
     var maxAnalysisEvents = DashboardConfiguration().maxAnalysisEvents
 
-    /// The dashboard's settings: the analysis window and the LLM from the environment.
-    func dashboardConfiguration() -> DashboardConfiguration {
+    @Option(name: .customLong("alert-webhook"), help: ArgumentHelp(
+        "POST our JSON (docs/api.md, Alerts) here when an incident opens, changes root cause or resolves (repeatable).",
+        valueName: "url"))
+    var alertWebhooks: [String] = []
+
+    @Option(name: .customLong("alert-alertmanager"), help: ArgumentHelp(
+        "Send incidents to this Alertmanager (its base URL; alerts go to /api/v2/alerts, re-sent every minute while open).",
+        valueName: "url"))
+    var alertAlertmanagers: [String] = []
+
+    @Option(name: .customLong("alert-slack"), help: ArgumentHelp("Post incidents to this Slack incoming webhook (repeatable).", valueName: "url"))
+    var alertSlack: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "The dashboard's address as the people alerted reach it, for links in alerts (default: http://HOST:PORT).", valueName: "url"))
+    var dashboardURL: String?
+
+    /// The alert targets of the flags, each checked.
+    func alertTargets() throws -> [AlertTarget] {
+        let targets = alertWebhooks.map { AlertTarget(url: $0, format: .webhook) }
+            + alertAlertmanagers.map { AlertTarget(url: $0, format: .alertmanager) } + alertSlack.map { AlertTarget(url: $0, format: .slack) }
+        do {
+            return try targets.map { target throws(AlertTargetError) in try target.validated() }
+        } catch {
+            throw ValidationError("\(error.description) (--alert-\(error.format))")
+        }
+    }
+
+    /// The dashboard's settings: the analysis window, alerts, and the LLM from the environment.
+    func dashboardConfiguration() throws -> DashboardConfiguration {
         let llm = Result { () throws(LLMConfigurationError) in
             try LLMConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
         }
-        return DashboardConfiguration(analysisWindow: .seconds(analysisWindow * 60), llm: llm, maxAnalysisEvents: maxAnalysisEvents)
+        var configuration = DashboardConfiguration(analysisWindow: .seconds(analysisWindow * 60), llm: llm, maxAnalysisEvents: maxAnalysisEvents)
+        configuration.alerts = try alertTargets()
+        configuration.dashboardURL = dashboardURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        return configuration
     }
 
     /// The settings from flags and environment, validated (before the store is opened, so a refused
@@ -140,6 +176,10 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--analysis-window must be more than 0 and at most 44640 minutes (31 days), not \(analysisWindow)")
         }
         guard maxAnalysisEvents >= 1000 else { throw ValidationError("--max-analysis-events must be at least 1000, not \(maxAnalysisEvents)") }
+        _ = try alertTargets()
+        if let dashboardURL, !(dashboardURL.hasPrefix("http://") || dashboardURL.hasPrefix("https://")) {
+            throw ValidationError("--dashboard-url must be an http:// or https:// URL, not '\(dashboardURL)'")
+        }
     }
 
     func run() async throws {
@@ -152,7 +192,7 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot open the store '\(store)': \(error)")
         }
-        let server = try DashboardServer(store: eventStore, configuration: configuration, dashboard: dashboardConfiguration())
+        let server = try DashboardServer(store: eventStore, configuration: configuration, dashboard: try dashboardConfiguration())
         let retentionService = retention.policy.map {
             RetentionService(
                 store: eventStore, policy: $0, interval: .milliseconds(Int64(retention.retentionInterval * 60_000)),

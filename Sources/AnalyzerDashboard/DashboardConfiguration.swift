@@ -30,6 +30,11 @@ public struct DashboardConfiguration: Sendable {
     /// The most events one analysis reads; a window holding more starts later, at the newest this
     /// many (the run's `note` says so). Bounds the analysis's memory (~0.6 KB per event). Default 1,000,000.
     public var maxAnalysisEvents: Int
+    /// Where incident alerts go (none by default): opened, root cause changed, resolved.
+    public var alerts: [AlertTarget] = []
+    /// The dashboard's address as the people alerted reach it, for the links in alerts. Default the
+    /// listening address (`http://127.0.0.1:4180`), set by `analyzer serve`.
+    public var dashboardURL = "http://127.0.0.1:4180"
 
     /// Creates a configuration; every argument has the documented default (no LLM).
     public init(

@@ -39,6 +39,7 @@ public actor IncidentMonitor: Service {
     private var lastStoredCount: Int?
     private var analysing = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
+    private let alerts: AlertDispatcher?
 
     /// Creates a monitor over `store`; nothing runs until ``run()`` or the first ``incidents()``.
     public init(store: any EventStore, configuration: DashboardConfiguration, hub: DashboardEventHub, metrics: DashboardMetrics) {
@@ -47,6 +48,12 @@ public actor IncidentMonitor: Service {
         self.hub = hub
         self.metrics = metrics
         (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(1))
+        alerts = configuration.alerts.isEmpty ? nil : AlertDispatcher(targets: configuration.alerts, dashboard: configuration.dashboardURL)
+    }
+
+    /// Delivery figures of the alerts, per target URL (empty without targets).
+    public func alertTally() async -> [String: AlertDispatcher.Tally] {
+        await alerts?.tally() ?? [:]
     }
 
     /// Called after ingest stored a batch: counts it, announces it, and schedules an analysis.
@@ -112,6 +119,7 @@ public actor IncidentMonitor: Service {
             await group.next()
             group.cancelAll()
         }
+        await alerts?.drain()
         await hub.close()
     }
 
@@ -190,6 +198,7 @@ public actor IncidentMonitor: Service {
             self.tracker = tracker
             let changed = Set(changes.opened + changes.updated + changes.resolved)
             try? await (store as? any IncidentRecordStore)?.saveTrackedIncidents(tracker.incidents.filter { changed.contains($0.id) })
+            await alerts?.consider(tracker.incidents)
             let merged = Array(tracker.incidents.prefix(configuration.maximumIncidents))
             let open = merged.filter { $0.lifecycle?.state == .open }.count
             let span = newest.microsecondsSinceEpoch - range.lowerBound.microsecondsSinceEpoch
@@ -216,6 +225,8 @@ public actor IncidentMonitor: Service {
         let kept = (try? await (store as? any IncidentRecordStore)?.trackedIncidents(limit: configuration.maximumIncidents)) ?? []
         var tracker = IncidentTracker(incidents: kept)
         tracker.resolveAfterMicros = configuration.openGrace.microseconds
+        // Announced by the run that kept them: a restart does not alert again.
+        await alerts?.seed(with: kept)
         return tracker
     }
 

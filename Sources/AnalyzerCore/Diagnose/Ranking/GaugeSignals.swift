@@ -40,8 +40,13 @@ enum GaugeSignals {
         let during = readings.filter { $0.time >= context.start }
         guard before.count >= 3, during.count >= 2 else { return [] }
         let reference = Statistics.median(before.prefix(max(3, before.count / 2)).map(\.value)) ?? before[0].value
-        guard reference > 0, let peakIndex = readings.indices.filter({ readings[$0].time >= context.start }).max(by: { readings[$0].value < readings[$1].value })
+        guard reference > 0, let highest = readings.indices.filter({ readings[$0].time >= context.start }).max(by: { readings[$0].value < readings[$1].value })
         else { return [] }
+        // The climb ends where it first came close to its highest reading, during the incident or in
+        // the minutes before it: a leak that reached a ceiling (a heap limit, swap) stays there while
+        // users start to feel it, and the flat part after it is no part of the climb.
+        let top = readings[highest].value
+        let peakIndex = readings.indices.first { $0 <= highest && readings[$0].value >= top - 0.02 * (top - reference) } ?? highest
         let peak = readings[peakIndex].value
         // The climb starts after the last reading near the reference before the peak.
         var onsetIndex = 0
