@@ -4,33 +4,44 @@ import Logging
 /// reserved names out of the way.
 enum MetadataEncoding {
     /// Writes each entry as `,"key":value`. Keys that are reserved get the `metadata.` prefix. Returns the
-    /// keys (as written) whose key or value was cut, for `field_truncated`.
+    /// keys (as written) whose key or value was cut, for `field_truncated`. Secret verdicts come from
+    /// `cache` (decided once per key).
     @discardableResult
     static func write(
-        _ metadata: Logger.Metadata, redaction: Redaction, stringLimit: Int, maxNesting: Int, into out: inout OutputBuffer
+        _ metadata: Logger.Metadata, redaction: Redaction, stringLimit: Int, maxNesting: Int, cache: inout EncodingCache,
+        into out: inout OutputBuffer
     ) -> [String] {
         let limits = EncodingLimits(maxStringBytes: stringLimit, maxNesting: maxNesting)
         var cutKeys: [String] = []
         for (key, value) in metadata {
-            out.append(UInt8(ascii: ","))
-            var cut = false
-            if FieldName.isReserved(key) {
-                out.append(UInt8(ascii: "\""))
-                JSONWriter.writeEscapedBody(FieldName.collisionPrefix, into: &out)
-                JSONWriter.writeEscapedBody(key, into: &out)
-                out.append(UInt8(ascii: "\""))
-            } else {
-                cut = JSONWriter.writeString(key, limit: FieldSize.attributeKey, into: &out)
-            }
-            out.append(UInt8(ascii: ":"))
-            if redaction.isSecret(key) {
+            let verdict = cache.verdict(for: key, redaction)
+            var cut = writeKey(key, reserved: verdict.reserved, into: &out)
+            if verdict.secret {
                 JSONWriter.writeString(Redaction.replacement, into: &out)
             } else if writeValue(value, redaction: redaction, limits: limits, depth: limits.maxNesting, into: &out) {
                 cut = true
             }
-            if cut { cutKeys.append(FieldName.isReserved(key) ? FieldName.collisionPrefix + key : key) }
+            if cut { cutKeys.append(verdict.reserved ? FieldName.collisionPrefix + key : key) }
         }
         return cutKeys
+    }
+
+    /// Writes `,"key":`; a reserved name (`reserved`: ``FieldName/isReserved(_:)``) gets the `metadata.` prefix. Returns whether the key was cut (at
+    /// ``FieldSize/attributeKey`` bytes). Shared by metadata and typed fields, so both name keys alike.
+    @inline(__always)
+    static func writeKey(_ key: String, reserved: Bool, into out: inout OutputBuffer) -> Bool {
+        out.append(UInt8(ascii: ","))
+        var cut = false
+        if reserved {
+            out.append(UInt8(ascii: "\""))
+            JSONWriter.writeEscapedBody(FieldName.collisionPrefix, into: &out)
+            JSONWriter.writeEscapedBody(key, into: &out)
+            out.append(UInt8(ascii: "\""))
+        } else {
+            cut = JSONWriter.writeString(key, limit: FieldSize.attributeKey, into: &out)
+        }
+        out.append(UInt8(ascii: ":"))
+        return cut
     }
 
     /// Writes one value; returns whether anything in it was cut.
