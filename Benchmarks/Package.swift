@@ -16,7 +16,8 @@ let package = Package(
     name: "ServiceLogBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: ".."),
+        // Named explicitly: a path dependency's identity is otherwise its folder name, which differs per clone.
+        .package(name: "swift-service-observability", path: ".."),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Only the malloc interposer trait: its default `RuntimeInterposer` trait pulls in a package
         // that is not needed for the metrics used here (wallClock, cpuTotal, mallocCountTotal, throughput).
@@ -27,7 +28,7 @@ let package = Package(
         .target(
             name: "BenchmarkSupport",
             dependencies: [
-                .product(name: "ServiceLog", package: "main"),
+                .product(name: "ServiceLog", package: "swift-service-observability"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -35,7 +36,7 @@ let package = Package(
             name: "RequestStart",
             dependencies: [
                 "BenchmarkSupport",
-                .product(name: "ServiceLog", package: "main"),
+                .product(name: "ServiceLog", package: "swift-service-observability"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
@@ -46,7 +47,7 @@ let package = Package(
             name: "BelowLevel",
             dependencies: [
                 "BenchmarkSupport",
-                .product(name: "ServiceLog", package: "main"),
+                .product(name: "ServiceLog", package: "swift-service-observability"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
@@ -57,7 +58,7 @@ let package = Package(
             name: "EmitBreakdown",
             dependencies: [
                 "BenchmarkSupport",
-                .product(name: "ServiceLog", package: "main"),
+                .product(name: "ServiceLog", package: "swift-service-observability"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
@@ -68,10 +69,10 @@ let package = Package(
         .executableTarget(
             name: "shipper-throughput",
             dependencies: [
-                .product(name: "ServiceLog", package: "main"),
-                .product(name: "ShipperCore", package: "main"),
-                .product(name: "ShipperFileSource", package: "main"),
-                .product(name: "ShipperPipeline", package: "main"),
+                .product(name: "ServiceLog", package: "swift-service-observability"),
+                .product(name: "ShipperCore", package: "swift-service-observability"),
+                .product(name: "ShipperFileSource", package: "swift-service-observability"),
+                .product(name: "ShipperPipeline", package: "swift-service-observability"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/shipper-throughput"
@@ -81,10 +82,20 @@ let package = Package(
         .executableTarget(
             name: "decode-throughput",
             dependencies: [
-                .product(name: "ServiceLog", package: "main"),
+                .product(name: "ServiceLog", package: "swift-service-observability"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/decode-throughput"
+        ),
+        // ServiceLog: events/s to a file on one core (typed path, swift-log path, the writer alone).
+        .executableTarget(
+            name: "writer-throughput",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "ServiceLog", package: "swift-service-observability"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/writer-throughput"
         ),
         // Prints the per-event table and the ratios from a run's JMH export (see compare.sh).
         .executableTarget(

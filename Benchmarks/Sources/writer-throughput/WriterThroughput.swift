@@ -1,0 +1,101 @@
+import BenchmarkSupport
+import Foundation
+import Logging
+import ServiceLog
+import Synchronization
+
+// Does ServiceLog's writer sustain 1M events/s to a file on one core? Logs the benchmark's
+// `request_start` event (inside a request context) to a real file through a `RotatingFileOutput`, flushes,
+// and reports events/s of wall time and events per CPU second (both threads: the caller's encoding and
+// the writer thread's write(2)s). Run it pinned to one core so the two threads share it:
+//
+//   cd Benchmarks && swift build -c release --product writer-throughput \
+//     && taskset -c 0 $(swift build -c release --show-bin-path)/writer-throughput [events] [path...]
+//
+// Paths (default: all): `typed` (logger.requestStart(…, fields:)), `metadata` (the swift-log path with the
+// caller's metadata dictionary), `line` (a pre-encoded line appended as is: the writer alone).
+// Median of 3 runs each. Also the loop to profile: `perf record -g … writer-throughput 3000000 typed`.
+
+let allArguments = Array(CommandLine.arguments.dropFirst())
+/// `--file PATH` writes there instead of a new file in the temporary directory (e.g. a tmpfs, or
+/// `/dev/null` to profile the caller without the kernel's page-cache copy).
+let fileFlag = allArguments.firstIndex(of: "--file").flatMap { $0 + 1 < allArguments.count ? $0 : nil }
+let fixedPath = fileFlag.map { allArguments[$0 + 1] }
+let arguments = fileFlag.map { flag in allArguments.enumerated().filter { $0.offset != flag && $0.offset != flag + 1 }.map(\.element) } ?? allArguments
+let events = arguments.first.flatMap(Int.init) ?? 1_000_000
+let chosen = arguments.filter { Int($0) == nil }
+let paths = chosen.isEmpty ? ["typed", "metadata", "line"] : chosen
+
+/// CPU seconds of the whole process (user + system, all threads).
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// One run: `events` events of `path` to a fresh file. Returns (events/s wall, events per CPU second).
+func run(_ path: String) -> (wall: Double, cpu: Double) {
+    let file = fixedPath ?? NSTemporaryDirectory() + "writer-throughput-\(getpid()).log"
+    if fixedPath == nil { unlink(file) }
+    defer { if fixedPath == nil { unlink(file) } }
+    let output = try! RotatingFileOutput(path: file, maxBytes: 1 << 40)
+    let configuration = ServiceLogConfiguration(service: Fixture.service)
+    let writer = ServiceLog.makeWriter(configuration: configuration, output: output)
+    let logger = Logger(label: Fixture.service) { label in
+        ServiceLogHandler(label: label, configuration: configuration, writer: writer)
+    }
+    let line = capturedLine()
+    let startCPU = cpuSeconds()
+    let start = DispatchTime.now().uptimeNanoseconds
+    Fixture.context.withCurrent {
+        switch path {
+        case "typed":
+            for _ in 0..<events { Fixture.logTypedFields(logger) }
+        case "metadata":
+            for _ in 0..<events { Fixture.logTyped(logger) }
+        case "line":
+            line.withUnsafeBytes { bytes in
+                for _ in 0..<events { writer.append { $0.append(bytes) } }
+            }
+        default:
+            fatalError("unknown path \(path): typed, metadata or line")
+        }
+    }
+    writer.flush()
+    let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let cpu = cpuSeconds() - startCPU
+    writer.shutdown()
+    return (Double(events) / wall, Double(events) / cpu)
+}
+
+/// The line the typed path writes (without its newline), to replay in the `line` path.
+func capturedLine() -> [UInt8] {
+    final class Capture: LogOutput {
+        let bytes = Mutex<[UInt8]>([])
+        func write(_ lines: UnsafeRawBufferPointer) throws(LogOutputError) { bytes.withLock { $0 += lines } }
+    }
+    let capture = Capture()
+    let configuration = ServiceLogConfiguration(service: Fixture.service)
+    let writer = LineWriter(output: capture)
+    let logger = Logger(label: Fixture.service) { ServiceLogHandler(label: $0, configuration: configuration, writer: writer) }
+    Fixture.context.withCurrent { Fixture.logTypedFields(logger) }
+    writer.shutdown()
+    return capture.bytes.withLock { Array($0.prefix { $0 != 0x0A }) }
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+print("request_start with 2 fields to \(fixedPath ?? "a new file in " + NSTemporaryDirectory()), \(events) events per run, median of 3 (load: \(loadAverage()))")
+for path in paths {
+    let runs = (0..<3).map { _ in run(path) }
+    let wall = median(runs.map(\.wall))
+    let cpu = median(runs.map(\.cpu))
+    print(
+        "RESULT writer \(path) events_per_s=\(Int(wall)) events_per_cpu_s=\(Int(cpu))"
+            + " target_1M=\(wall >= 1_000_000 ? "met" : "MISSED")")
+}
+
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+}
