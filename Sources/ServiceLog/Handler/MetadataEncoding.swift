@@ -99,7 +99,8 @@ enum MetadataEncoding {
     }
 
     private static func isPrimitive(_ value: any CustomStringConvertible & Sendable) -> Bool {
-        value is Int || value is Int64 || value is Int32 || value is UInt || value is UInt64 || value is UInt32
+        if Primitive(value) != nil { return true }
+        return value is Int || value is Int64 || value is Int32 || value is UInt || value is UInt64 || value is UInt32
             || value is Double || value is Float || value is Bool || value is String
     }
 
@@ -125,6 +126,19 @@ enum MetadataEncoding {
     /// Returns whether a string was cut.
     @discardableResult
     static func writeConvertible(_ value: any CustomStringConvertible & Sendable, limit: Int, into out: inout OutputBuffer) -> Bool {
+        switch Primitive(value) {
+        case .int(let number)?:
+            JSONWriter.writeInt(number, into: &out)
+            return false
+        case .double(let number)?:
+            JSONWriter.writeDouble(number, into: &out)
+            return false
+        case .bool(let flag)?:
+            out.append(ascii: flag ? "true" : "false")
+            return false
+        case nil:
+            break
+        }
         switch value {
         case let number as Int: JSONWriter.writeInt(number, into: &out)
         case let number as Int64: JSONWriter.writeInt(Int(number), into: &out)
@@ -141,5 +155,27 @@ enum MetadataEncoding {
         default: return JSONWriter.writeString(value.description, limit: limit, into: &out)
         }
         return false
+    }
+}
+
+/// The common metadata values (`Int`, `Double`, `Bool`) recognised by their exact type: one pointer
+/// comparison each, where `as?` is a runtime cast per value and per attempted type. Anything else is
+/// left to the casts (which also see bridged and wrapped numbers).
+enum Primitive {
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+
+    @inline(__always)
+    init?(_ value: any CustomStringConvertible & Sendable) {
+        func open<Value>(_ value: Value) -> Primitive? {
+            // Sound: each load follows the check that `Value` is exactly that type.
+            if Value.self == Int.self { return .int(unsafeBitCast(value, to: Int.self)) }
+            if Value.self == Double.self { return .double(unsafeBitCast(value, to: Double.self)) }
+            if Value.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
+            return nil
+        }
+        guard let primitive = open(value) else { return nil }
+        self = primitive
     }
 }

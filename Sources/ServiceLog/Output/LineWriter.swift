@@ -210,7 +210,10 @@ public final class LineWriter: Sendable {
                 }
                 batch.withBytes { deliver($0, countingLosses: true) }
                 let wasSmall = batch.byteCount < 64 * 1024
-                batch.removeAll()
+                // Keep the memory a busy writer needs (the two buffers take turns holding up to
+                // `capacity`): freeing and re-allocating it per batch cost page faults and kernel
+                // zeroing of fresh pages on every batch. A huge line still gives its memory back.
+                batch.removeAll(keepingAtMost: capacity + (1 << 20))
                 if wasSmall && lingerMicroseconds > 0 {
                     // A fast output would otherwise have the writer take the lock again at once, and
                     // producers would meet it there on every line: let a small batch's successor build
