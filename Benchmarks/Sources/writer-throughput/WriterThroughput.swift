@@ -12,8 +12,10 @@ import Synchronization
 //   cd Benchmarks && swift build -c release --product writer-throughput \
 //     && taskset -c 0 $(swift build -c release --show-bin-path)/writer-throughput [events] [path...]
 //
-// Paths (default: all): `typed` (logger.requestStart(…, fields:)), `metadata` (the swift-log path with the
-// caller's metadata dictionary), `line` (a pre-encoded line appended as is: the writer alone).
+// Paths (default: all): `typed` (logger.event(.requestStart(…), fields: …)), `metadata` (the swift-log path
+// with the caller's metadata dictionary), `line` (a pre-encoded line appended as is: the writer alone),
+// `write(2)` (no ServiceLog: the same bytes written in 64 KiB blocks, the machine's ceiling for this
+// line length; on a VM the kernel's page-cache copy is the bound).
 // Median of 3 runs each. Also the loop to profile: `perf record -g … writer-throughput 3000000 typed`.
 
 let allArguments = Array(CommandLine.arguments.dropFirst())
@@ -24,7 +26,7 @@ let fixedPath = fileFlag.map { allArguments[$0 + 1] }
 let arguments = fileFlag.map { flag in allArguments.enumerated().filter { $0.offset != flag && $0.offset != flag + 1 }.map(\.element) } ?? allArguments
 let events = arguments.first.flatMap(Int.init) ?? 1_000_000
 let chosen = arguments.filter { Int($0) == nil }
-let paths = chosen.isEmpty ? ["typed", "metadata", "line"] : chosen
+let paths = chosen.isEmpty ? ["typed", "metadata", "line", "write(2)"] : chosen
 
 /// CPU seconds of the whole process (user + system, all threads).
 func cpuSeconds() -> Double {
@@ -48,6 +50,19 @@ func run(_ path: String) -> (wall: Double, cpu: Double) {
     let line = capturedLine()
     let startCPU = cpuSeconds()
     let start = DispatchTime.now().uptimeNanoseconds
+    if path == "write(2)" {
+        writeBlocks(of: line, count: events, to: file)
+    } else {
+        log(path, logger: logger, writer: writer, line: line)
+    }
+    writer.flush()
+    let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let cpu = cpuSeconds() - startCPU
+    writer.shutdown()
+    return (Double(events) / wall, Double(events) / cpu)
+}
+
+func log(_ path: String, logger: Logger, writer: LineWriter, line: [UInt8]) {
     Fixture.context.withCurrent {
         switch path {
         case "typed":
@@ -59,14 +74,32 @@ func run(_ path: String) -> (wall: Double, cpu: Double) {
                 for _ in 0..<events { writer.append { $0.append(bytes) } }
             }
         default:
-            fatalError("unknown path \(path): typed, metadata or line")
+            fatalError("unknown path \(path): typed, metadata, line or write(2)")
         }
     }
-    writer.flush()
-    let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    let cpu = cpuSeconds() - startCPU
-    writer.shutdown()
-    return (Double(events) / wall, Double(events) / cpu)
+}
+
+/// `count` copies of `line` (plus newline) written with plain write(2) calls of 64 KiB to `path`.
+func writeBlocks(of line: [UInt8], count: Int, to path: String) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    precondition(fd >= 0, "cannot open \(path)")
+    defer { close(fd) }
+    let perBlock = max(1, 65_536 / (line.count + 1))
+    let block = Array((0..<perBlock).map { _ in line + [0x0A] }.joined())
+    var written = 0
+    block.withUnsafeBytes { bytes in
+        while written < count {
+            let lines = min(perBlock, count - written)
+            let size = lines * (line.count + 1)
+            var offset = 0
+            while offset < size {
+                let result = write(fd, bytes.baseAddress! + offset, size - offset)
+                precondition(result > 0, "write failed")
+                offset += result
+            }
+            written += lines
+        }
+    }
 }
 
 /// The line the typed path writes (without its newline), to replay in the `line` path.
