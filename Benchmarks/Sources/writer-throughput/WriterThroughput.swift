@@ -16,14 +16,20 @@ import Synchronization
 // with the caller's metadata dictionary), `line` (a pre-encoded line appended as is: the writer alone),
 // `write(2)` (no ServiceLog: the same bytes written in 64 KiB blocks, the machine's ceiling for this
 // line length; on a VM the kernel's page-cache copy is the bound).
+// `--capacity BYTES` sets the writer's buffer (default 8 MiB); `--file PATH` writes to PATH instead.
 // Median of 3 runs each. Also the loop to profile: `perf record -g … writer-throughput 3000000 typed`.
 
-let allArguments = Array(CommandLine.arguments.dropFirst())
+/// The value of `--name VALUE` in the arguments, and the arguments without it.
+func option(_ name: String, in arguments: [String]) -> (value: String?, rest: [String]) {
+    guard let flag = arguments.firstIndex(of: name), flag + 1 < arguments.count else { return (nil, arguments) }
+    return (arguments[flag + 1], arguments.enumerated().filter { $0.offset != flag && $0.offset != flag + 1 }.map(\.element))
+}
 /// `--file PATH` writes there instead of a new file in the temporary directory (e.g. a tmpfs, or
 /// `/dev/null` to profile the caller without the kernel's page-cache copy).
-let fileFlag = allArguments.firstIndex(of: "--file").flatMap { $0 + 1 < allArguments.count ? $0 : nil }
-let fixedPath = fileFlag.map { allArguments[$0 + 1] }
-let arguments = fileFlag.map { flag in allArguments.enumerated().filter { $0.offset != flag && $0.offset != flag + 1 }.map(\.element) } ?? allArguments
+let (fixedPath, afterFile) = option("--file", in: Array(CommandLine.arguments.dropFirst()))
+/// `--capacity BYTES`: the writer's buffer (default 8 MiB, `ServiceLog.makeWriter`'s default).
+let (capacityText, arguments) = option("--capacity", in: afterFile)
+let capacity = capacityText.flatMap(Int.init) ?? 8 << 20
 let events = arguments.first.flatMap(Int.init) ?? 1_000_000
 let chosen = arguments.filter { Int($0) == nil }
 let paths = chosen.isEmpty ? ["typed", "metadata", "line", "write(2)"] : chosen
@@ -43,7 +49,7 @@ func run(_ path: String) -> (wall: Double, cpu: Double) {
     defer { if fixedPath == nil { unlink(file) } }
     let output = try! RotatingFileOutput(path: file, maxBytes: 1 << 40)
     let configuration = ServiceLogConfiguration(service: Fixture.service)
-    let writer = ServiceLog.makeWriter(configuration: configuration, output: output)
+    let writer = ServiceLog.makeWriter(configuration: configuration, output: output, capacity: capacity)
     let logger = Logger(label: Fixture.service) { label in
         ServiceLogHandler(label: label, configuration: configuration, writer: writer)
     }
@@ -119,13 +125,13 @@ func capturedLine() -> [UInt8] {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
-print("request_start with 2 fields to \(fixedPath ?? "a new file in " + NSTemporaryDirectory()), \(events) events per run, median of 3 (load: \(loadAverage()))")
+print("request_start with 2 fields to \(fixedPath ?? "a new file in " + NSTemporaryDirectory()), writer buffer \(capacity) bytes, \(events) events per run, median of 3 (load: \(loadAverage()))")
 for path in paths {
     let runs = (0..<3).map { _ in run(path) }
     let wall = median(runs.map(\.wall))
     let cpu = median(runs.map(\.cpu))
     print(
-        "RESULT writer \(path) events_per_s=\(Int(wall)) events_per_cpu_s=\(Int(cpu))"
+        "RESULT writer \(path) capacity=\(capacity) events_per_s=\(Int(wall)) events_per_cpu_s=\(Int(cpu))"
             + " target_1M=\(wall >= 1_000_000 ? "met" : "MISSED")")
 }
 
