@@ -34,6 +34,7 @@ public struct Redaction: Sendable, Hashable {
     /// Two redactions are equal when they look for the same words.
     public static func == (lhs: Redaction, rhs: Redaction) -> Bool { lhs.words == rhs.words }
 
+    /// Hashes the words (what equality compares).
     public func hash(into hasher: inout Hasher) { hasher.combine(words) }
 
     /// Redacts nothing.
