@@ -5,11 +5,13 @@ import Logging
 enum MetadataEncoding {
     /// Writes each entry as `,"key":value`. Keys that are reserved get the `metadata.` prefix. Returns the
     /// keys (as written) whose key or value was cut, for `field_truncated`. Secret verdicts come from
-    /// `cache` (decided once per key).
+    /// `cache` (decided once per key). Sets `unresolved` (and the line must be discarded) when a value
+    /// needs its `description`, which must not run here, under the writer's lock: see
+    /// ``resolvingDescriptions(_:)``.
     @discardableResult
     static func write(
         _ metadata: Logger.Metadata, redaction: Redaction, stringLimit: Int, maxNesting: Int, cache: inout EncodingCache,
-        into out: inout OutputBuffer
+        unresolved: inout Bool, into out: inout OutputBuffer
     ) -> [String] {
         let limits = EncodingLimits(maxStringBytes: stringLimit, maxNesting: maxNesting)
         var cutKeys: [String] = []
@@ -18,9 +20,10 @@ enum MetadataEncoding {
             var cut = writeKey(key, reserved: verdict.reserved, into: &out)
             if verdict.secret {
                 JSONWriter.writeString(Redaction.replacement, into: &out)
-            } else if writeValue(value, redaction: redaction, limits: limits, depth: limits.maxNesting, into: &out) {
+            } else if writeValue(value, redaction: redaction, limits: limits, depth: limits.maxNesting, unresolved: &unresolved, into: &out) {
                 cut = true
             }
+            if unresolved { return [] }
             if cut { cutKeys.append(verdict.reserved ? FieldName.collisionPrefix + key : key) }
         }
         return cutKeys
@@ -44,15 +47,21 @@ enum MetadataEncoding {
         return cut
     }
 
-    /// Writes one value; returns whether anything in it was cut.
+    /// Writes one value; returns whether anything in it was cut. A value that needs its `description`
+    /// sets `unresolved` instead.
     @discardableResult
     static func writeValue(
-        _ value: Logger.MetadataValue, redaction: Redaction, limits: EncodingLimits, depth: Int, into out: inout OutputBuffer
+        _ value: Logger.MetadataValue, redaction: Redaction, limits: EncodingLimits, depth: Int, unresolved: inout Bool,
+        into out: inout OutputBuffer
     ) -> Bool {
         switch value {
         case .string(let text):
             return JSONWriter.writeString(text, limit: limits.maxStringBytes, into: &out)
         case .stringConvertible(let convertible):
+            guard Primitive(convertible) != nil || isPrimitive(convertible) else {
+                unresolved = true
+                return false
+            }
             return writeConvertible(convertible, limit: limits.maxStringBytes, into: &out)
         case .array(let items):
             guard depth > 0 else {
@@ -63,7 +72,7 @@ enum MetadataEncoding {
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                if writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, into: &out) { cut = true }
+                if writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, unresolved: &unresolved, into: &out) { cut = true }
             }
             out.append(UInt8(ascii: "]"))
             return cut
@@ -82,7 +91,7 @@ enum MetadataEncoding {
                 out.append(UInt8(ascii: ":"))
                 if redaction.isSecret(key) {
                     JSONWriter.writeString(Redaction.replacement, into: &out)
-                } else if writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, into: &out) {
+                } else if writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, unresolved: &unresolved, into: &out) {
                     cut = true
                 }
             }
@@ -98,7 +107,7 @@ enum MetadataEncoding {
         return metadata.mapValues(resolved)
     }
 
-    private static func isPrimitive(_ value: any CustomStringConvertible & Sendable) -> Bool {
+    static func isPrimitive(_ value: any CustomStringConvertible & Sendable) -> Bool {
         if Primitive(value) != nil { return true }
         return value is Int || value is Int64 || value is Int32 || value is UInt || value is UInt64 || value is UInt32
             || value is Double || value is Float || value is Bool || value is String

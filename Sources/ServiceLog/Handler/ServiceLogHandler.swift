@@ -149,24 +149,38 @@ public struct ServiceLogHandler: LogHandler {
         if !fields.isEmpty && !merged.isEmpty {
             for field in fields { merged[field.key] = nil }
         }
-        // Arbitrary `description`s run here, not under the writer's lock: they may be slow or even log.
-        let metadata = MetadataEncoding.resolvingDescriptions(merged)
         let source = core.includesSource ? (source ?? label) : nil
-        core.writer.appendLine { out, cache in
-            let start = out.byteCount
-            Self.encode(
-                level: level, payload: payload, message: message, metadata: metadata, fields: fields, source: source,
-                timestamp: timestamp, trace: trace, core: core, stringLimit: core.limits.maxStringBytes,
-                withMetadata: true, cache: &cache, into: &out)
-            if out.byteCount - start > core.limits.maxLineBytes {
-                out.truncate(to: start)
+        // Optimistic: the line is encoded as is, and only if a value turns out to need its `description`
+        // is it discarded, the descriptions resolved here, outside the writer's lock (they are arbitrary
+        // code: slow, or even logging), and the line encoded again. Metadata of plain values (the rule)
+        // so costs no pass of its own.
+        func write(_ metadata: Logger.Metadata, unresolved: inout Bool) -> Bool {
+            core.writer.appendLine { out, cache in
+                let start = out.byteCount
                 Self.encode(
                     level: level, payload: payload, message: message, metadata: metadata, fields: fields, source: source,
-                    timestamp: timestamp, trace: trace, core: core, stringLimit: core.limits.fallbackStringBytes,
-                    withMetadata: false, cache: &cache, into: &out)
-                out.truncate(to: out.byteCount - 1)
-                out.append(ascii: ",\"line_truncated\":true}")  // after field_truncated, if any: order is free
+                    timestamp: timestamp, trace: trace, core: core, stringLimit: core.limits.maxStringBytes,
+                    withMetadata: true, cache: &cache, unresolved: &unresolved, into: &out)
+                if unresolved {
+                    out.truncate(to: start)
+                    return false
+                }
+                if out.byteCount - start > core.limits.maxLineBytes {
+                    out.truncate(to: start)
+                    Self.encode(
+                        level: level, payload: payload, message: message, metadata: metadata, fields: fields, source: source,
+                        timestamp: timestamp, trace: trace, core: core, stringLimit: core.limits.fallbackStringBytes,
+                        withMetadata: false, cache: &cache, unresolved: &unresolved, into: &out)
+                    out.truncate(to: out.byteCount - 1)
+                    out.append(ascii: ",\"line_truncated\":true}")  // after field_truncated, if any: order is free
+                }
+                return true
             }
+        }
+        var unresolved = false
+        if !write(merged, unresolved: &unresolved) && unresolved {
+            unresolved = false
+            _ = write(MetadataEncoding.resolvingDescriptions(merged), unresolved: &unresolved)
         }
     }
 
@@ -185,12 +199,13 @@ public struct ServiceLogHandler: LogHandler {
     }
 
     /// Encodes one line. `withMetadata: false` (the shortened re-encoding of an over-long line) leaves
-    /// out metadata and typed fields, the free-form parts.
+    /// out metadata and typed fields, the free-form parts. Stops with `unresolved` set when a metadata
+    /// value needs its `description` (see ``MetadataEncoding/resolvingDescriptions(_:)``).
     @inline(__always)
     static func encode(
         level: Logger.Level, payload: EventPayload, message: String?, metadata: Logger.Metadata,
         fields: UnsafeBufferPointer<LogField>, source: String?, timestamp: Timestamp, trace: TraceFields, core: Core,
-        stringLimit: Int, withMetadata: Bool, cache: inout EncodingCache, into out: inout OutputBuffer
+        stringLimit: Int, withMetadata: Bool, cache: inout EncodingCache, unresolved: inout Bool, into out: inout OutputBuffer
     ) {
         // Names of the fields cut to their limits, for `field_truncated`; empty (no allocation) as a rule.
         var cut: [String] = []
@@ -230,7 +245,8 @@ public struct ServiceLogHandler: LogHandler {
         if withMetadata && !metadata.isEmpty {
             let metadataCut = MetadataEncoding.write(
                 metadata, redaction: core.redaction, stringLimit: stringLimit, maxNesting: core.limits.maxNesting,
-                cache: &cache, into: &out)
+                cache: &cache, unresolved: &unresolved, into: &out)
+            if unresolved { return }  // the caller discards the line
             if !metadataCut.isEmpty { cut += metadataCut }
         }
         if withMetadata && !fields.isEmpty {

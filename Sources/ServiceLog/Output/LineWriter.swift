@@ -76,20 +76,25 @@ public final class LineWriter: Sendable {
     @discardableResult
     @inline(__always)
     public func append(_ encode: (inout OutputBuffer) -> Void) -> Bool {
-        appendLine { out, _ in encode(&out) }
+        appendLine { out, _ in
+            encode(&out)
+            return true
+        }
     }
 
-    /// ``append(_:)`` for the handler's encoder, which also uses the cache kept under the same lock.
+    /// ``append(_:)`` for the handler's encoder, which also uses the cache kept under the same lock, and
+    /// may decline: `encode` returns `false` after removing what it wrote, and nothing is appended
+    /// (then this returns `false` too).
     @inline(__always)
     @discardableResult
-    func appendLine(_ encode: (inout OutputBuffer, inout EncodingCache) -> Void) -> Bool {
+    func appendLine(_ encode: (inout OutputBuffer, inout EncodingCache) -> Bool) -> Bool {
         while true {
             switch appendOnce(encode) {
             case .appended: return true
             case .appendedWakeWriter:
                 wakeWriter()
                 return true
-            case .dropped: return false
+            case .dropped, .declined: return false
             case .full:
                 // The writer is busy (it cannot be idle while lines are pending): just wait for room.
                 usleep(500)
@@ -98,11 +103,11 @@ public final class LineWriter: Sendable {
     }
 
 
-    enum AppendOutcome { case appended, appendedWakeWriter, dropped, full }
+    enum AppendOutcome { case appended, appendedWakeWriter, dropped, declined, full }
 
 
     @inline(__always)
-    func appendOnce(_ encode: (inout OutputBuffer, inout EncodingCache) -> Void) -> AppendOutcome {
+    func appendOnce(_ encode: (inout OutputBuffer, inout EncodingCache) -> Bool) -> AppendOutcome {
         state.withLock { state in
             if state.closed { return .dropped }
             if state.pending.byteCount >= capacity {
@@ -112,7 +117,7 @@ public final class LineWriter: Sendable {
                 }
                 return .full
             }
-            encode(&state.pending, &state.cache)
+            guard encode(&state.pending, &state.cache) else { return .declined }
             state.pending.append(0x0A)
             state.totalLines += 1
             if state.writerIdle {
