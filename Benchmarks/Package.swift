@@ -8,9 +8,11 @@ import PackageDescription
 //   cd Benchmarks && swift package benchmark --target RequestStart
 //
 // One executable target per question, as in apple/swift-log's Benchmarks/:
-// - RequestStart:  what does one `request_start` event cost, against StreamLogHandler and JSONEncoder?
+// - RequestStart:  what does one `request_start` event cost (typed fields, swift-log path), against
+//                  StreamLogHandler and JSONEncoder? (and, by compare.sh, zerolog and zap: go-peers/)
 // - BelowLevel:    what does a call below the log level cost, against swift-log's own level check?
 // - EmitBreakdown: where does ServiceLog's per-event time go (clock, context, encoding, writer lock)?
+// - writer-throughput: events/s to a file on one core.
 
 let package = Package(
     name: "ServiceLogBenchmarks",
