@@ -8,15 +8,18 @@ import PackageDescription
 //   cd Benchmarks && swift package benchmark --target RequestStart
 //
 // One executable target per question, as in apple/swift-log's Benchmarks/:
-// - RequestStart:  what does one `request_start` event cost, against StreamLogHandler and JSONEncoder?
+// - RequestStart:  what does one `request_start` event cost (typed fields, swift-log path), against
+//                  StreamLogHandler and JSONEncoder? (and, by compare.sh, zerolog and zap: go-peers/)
 // - BelowLevel:    what does a call below the log level cost, against swift-log's own level check?
 // - EmitBreakdown: where does ServiceLog's per-event time go (clock, context, encoding, writer lock)?
+// - writer-throughput: events/s to a file on one core.
 
 let package = Package(
     name: "ServiceLogBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: ".."),
+        // Named explicitly: a path dependency's identity is otherwise its folder name, which differs per clone.
+        .package(name: "swift-service-observability", path: ".."),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Only the malloc interposer trait: its default `RuntimeInterposer` trait pulls in a package
         // that is not needed for the metrics used here (wallClock, cpuTotal, mallocCountTotal, throughput).
@@ -27,7 +30,7 @@ let package = Package(
         .target(
             name: "BenchmarkSupport",
             dependencies: [
-                .product(name: "ServiceLog", package: "main"),
+                .product(name: "ServiceLog", package: "swift-service-observability"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -35,7 +38,7 @@ let package = Package(
             name: "RequestStart",
             dependencies: [
                 "BenchmarkSupport",
-                .product(name: "ServiceLog", package: "main"),
+                .product(name: "ServiceLog", package: "swift-service-observability"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
@@ -46,7 +49,7 @@ let package = Package(
             name: "BelowLevel",
             dependencies: [
                 "BenchmarkSupport",
-                .product(name: "ServiceLog", package: "main"),
+                .product(name: "ServiceLog", package: "swift-service-observability"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
@@ -57,7 +60,7 @@ let package = Package(
             name: "EmitBreakdown",
             dependencies: [
                 "BenchmarkSupport",
-                .product(name: "ServiceLog", package: "main"),
+                .product(name: "ServiceLog", package: "swift-service-observability"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
@@ -68,10 +71,10 @@ let package = Package(
         .executableTarget(
             name: "shipper-throughput",
             dependencies: [
-                .product(name: "ServiceLog", package: "main"),
-                .product(name: "ShipperCore", package: "main"),
-                .product(name: "ShipperFileSource", package: "main"),
-                .product(name: "ShipperPipeline", package: "main"),
+                .product(name: "ServiceLog", package: "swift-service-observability"),
+                .product(name: "ShipperCore", package: "swift-service-observability"),
+                .product(name: "ShipperFileSource", package: "swift-service-observability"),
+                .product(name: "ShipperPipeline", package: "swift-service-observability"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/shipper-throughput"
@@ -81,10 +84,20 @@ let package = Package(
         .executableTarget(
             name: "decode-throughput",
             dependencies: [
-                .product(name: "ServiceLog", package: "main"),
+                .product(name: "ServiceLog", package: "swift-service-observability"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/decode-throughput"
+        ),
+        // ServiceLog: events/s to a file on one core (typed path, swift-log path, the writer alone).
+        .executableTarget(
+            name: "writer-throughput",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "ServiceLog", package: "swift-service-observability"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/writer-throughput"
         ),
         // Prints the per-event table and the ratios from a run's JMH export (see compare.sh).
         .executableTarget(

@@ -97,6 +97,36 @@ final class ShortWriteOutput: LogOutput {
         #expect(events.contains { $0.message == "describing" })
     }
 
+    @Test func aNestedDescriptionIsResolvedOutsideTheLockAndTheLineWrittenOnce() async throws {
+        let output = CapturingOutput()
+        let (logger, writer) = makeLogger(output: output)
+        struct Chatty: CustomStringConvertible, Sendable {
+            let logger: Logger
+            var description: String {
+                logger.debug("describing")  // would deadlock if run under the writer's lock
+                return "chatty"
+            }
+        }
+        let finished = Mutex(false)
+        Thread {
+            logger.info(
+                "outer",
+                metadata: [
+                    "n": .stringConvertible(3), "list": .array([.stringConvertible(1.5), .dictionary(["deep": .stringConvertible(Chatty(logger: logger))])]),
+                ])
+            finished.withLock { $0 = true }
+        }.start()
+        for _ in 0..<100 where !finished.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(finished.withLock { $0 })
+        writer.flush()
+        let events = try output.lines.map { try Event(jsonLine: $0) }
+        #expect(events.count == 2)
+        let outer = try #require(events.first { $0.message == "outer" })
+        #expect(outer.attributes["n"] == .int(3))
+        #expect(outer.attributes["list"] == .array([.double(1.5), .object(["deep": .string("chatty")])]))
+        #expect(events.filter { $0.message == "describing" }.count == 1)
+    }
+
     @Test func redactionIgnoresCaseAndSeparators() throws {
         let output = CapturingOutput()
         let (logger, writer) = makeLogger(output: output)

@@ -12,6 +12,8 @@ import ServiceLog
 // ./compare.sh prints the figures per event.
 //
 // What each benchmark measures:
+// - "ServiceLog typed fields": the same event with `region` and `cart_items` as typed fields
+//   (`logger.event(.requestStart(...), fields: .string(...), .int(...))`): no metadata dictionary.
 // - "ServiceLog requestStart": the caller's cost. ServiceLogHandler encodes into the LineWriter's
 //   buffer under its lock; the writer thread does the write(2) to /dev/null on the other core. The
 //   writer is flushed after each sample, outside the measured region.
@@ -29,6 +31,18 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(4), maxIterations: 1_000_000)
     let perSample = Benchmark.Configuration(
         metrics: metrics, warmupIterations: 2, scalingFactor: .one, maxDuration: .seconds(5), maxIterations: 100)
+
+    let typed = makeServiceLogLogger()
+    Benchmark("ServiceLog typed fields", configuration: perThousand) { benchmark in
+        Fixture.context.withCurrent {
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                Fixture.logTypedFields(typed.logger)
+            }
+            benchmark.stopMeasurement()
+        }
+        typed.writer.flush()
+    }
 
     let serviceLog = makeServiceLogLogger()
     Benchmark("ServiceLog requestStart", configuration: perThousand) { benchmark in

@@ -18,6 +18,14 @@ public enum Fixture {
             metadata: ["region": "eu-west-1", "cart_items": .stringConvertible(3)])
     }
 
+    /// Logs the event with its 2 extra values as typed fields (no `Logger.Metadata`).
+    @inlinable
+    public static func logTypedFields(_ logger: Logger) {
+        logger.event(
+            .requestStart(RequestStart(method: "POST", endpoint: "/v1/orders", userID: "u-1842")),
+            fields: .string("region", "eu-west-1"), .int("cart_items", 3))
+    }
+
     /// Logs the same event through swift-log's untyped API: the 8 fields and the 2 metadata values as
     /// metadata (what the StreamLogHandler and JSONEncoder baselines receive).
     @inlinable

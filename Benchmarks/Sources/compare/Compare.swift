@@ -21,13 +21,24 @@ struct Compare {
         var bestNanoseconds: Double
         var allocations: Double
         var cpuNanoseconds: Double?
+        var p95Nanoseconds: Double = .nan
     }
+
+    /// The issue 18 targets, against zerolog in the same run.
+    static let maxTypedToZerolog = 1.0
+    static let maxTypedAllocations = 1.0
+    static let maxSwiftLogToZerolog = 1.5
 
     static func main() throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         if arguments == ["--lines"] { return printLines() }
         let check = arguments.contains("--check")
         arguments.removeAll { $0 == "--check" }
+        var peers: [String: PeerFigures]?
+        if let flag = arguments.firstIndex(of: "--peers"), flag + 1 < arguments.count {
+            peers = PeerFigures.load(arguments[flag + 1])
+            arguments.removeSubrange(flag...(flag + 1))
+        }
         guard let path = arguments.first else {
             print("usage: compare [--check] RESULTS.jmh.json | compare --lines")
             exit(2)
@@ -44,11 +55,13 @@ struct Compare {
                     bestNanoseconds: (wall?.minimum ?? .nan) * 1_000 / Double(perSample),
                     allocations: (mallocs?.mean ?? .nan) / Double(perSample),
                     // /proc's CPU time has 10 ms resolution: only meaningful for samples far longer.
-                    cpuNanoseconds: medianNanoseconds >= 100_000_000 ? cpu.map { $0.mean * 1_000 / Double(perSample) } : nil)
+                    cpuNanoseconds: medianNanoseconds >= 100_000_000 ? cpu.map { $0.mean * 1_000 / Double(perSample) } : nil,
+                    p95Nanoseconds: (wall?.p95 ?? .nan) * 1_000 / Double(perSample))
             }
         }
 
         let event = Sampling.eventsPerSample
+        let typed = figures("RequestStart", "ServiceLog typed fields", perSample: event)
         let serviceLog = figures("RequestStart", "ServiceLog requestStart", perSample: event)
         let pipeline = figures("RequestStart", "ServiceLog requestStart incl. writer", perSample: Sampling.pipelineEventsPerSample)
         let stream = figures("RequestStart", "StreamLogHandler", perSample: event)
@@ -59,6 +72,7 @@ struct Compare {
         print("")
         print("request_start with 8 fields + 2 metadata values, to /dev/null (per event)")
         printTable([
+            ("ServiceLog typed fields (caller)", typed),
             ("ServiceLog requestStart (caller)", serviceLog),
             ("ServiceLog requestStart incl. writer", pipeline),
             ("StreamLogHandler", stream),
@@ -108,6 +122,9 @@ struct Compare {
             print("Where ServiceLog's time goes (EmitBreakdown, per operation, slowest first)")
             printTable(breakdown.sorted { ($0.1?.nanoseconds ?? 0) > ($1.1?.nanoseconds ?? 0) }, unit: "op")
         }
+        if let peers {
+            if !printPeers(peers, typed: typed, swiftLog: serviceLog) { met = false }
+        }
         if check && !met { exit(1) }
     }
 
@@ -133,6 +150,7 @@ struct Compare {
         var mean: Double
         var median: Double
         var minimum: Double
+        var p95: Double
     }
 
     /// `target.name` -> metric description -> figures, from a JMH export; and the keys in run order.
@@ -150,7 +168,8 @@ struct Compare {
                     let percentiles = metric["scorePercentiles"] as? [String: Any], let median = percentiles["50.0"] as? Double,
                     let minimum = percentiles["0.0"] as? Double
                 else { continue }
-                metrics[name] = Metric(mean: mean, median: median, minimum: minimum)
+                let p95 = percentiles["95.0"] as? Double ?? .nan
+                metrics[name] = Metric(mean: mean, median: median, minimum: minimum, p95: p95)
             }
             results[key] = metrics
             order.append(key)

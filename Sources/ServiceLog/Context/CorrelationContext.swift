@@ -40,10 +40,11 @@ public struct CorrelationContext: Sendable, Hashable {
     /// `ServiceContext` (a lookup, a dictionary probe and a dynamic cast); ``withCurrent(isolation:_:)``
     /// writes both, and only it writes either, so they agree.
     public static var current: CorrelationContext? {
-        CorrelationContext.bound
+        CorrelationContext.bound?.context
     }
 
-    @TaskLocal static var bound: CorrelationContext?
+    /// The current context with its fields pre-encoded (what ``ServiceLogHandler`` writes).
+    @TaskLocal static var bound: EncodedCorrelation?
 
     /// Runs `operation` with this context as the current one (for it and every child task). The context
     /// is also stored in `ServiceContext.current` (see ``ServiceContext/correlationContext``), where
@@ -55,7 +56,7 @@ public struct CorrelationContext: Sendable, Hashable {
         var context = ServiceContext.current ?? .topLevel
         context[CorrelationContextKey.self] = self
         return try await ServiceContext.withValue(context, isolation: isolation) {
-            try await CorrelationContext.$bound.withValue(self, operation: operation, isolation: isolation)
+            try await CorrelationContext.$bound.withValue(EncodedCorrelation(self), operation: operation, isolation: isolation)
         }
     }
 
@@ -64,7 +65,7 @@ public struct CorrelationContext: Sendable, Hashable {
         var context = ServiceContext.current ?? .topLevel
         context[CorrelationContextKey.self] = self
         return try ServiceContext.withValue(context) {
-            try CorrelationContext.$bound.withValue(self, operation: operation)
+            try CorrelationContext.$bound.withValue(EncodedCorrelation(self), operation: operation)
         }
     }
 }

@@ -14,29 +14,53 @@ public enum EventEncoding {
     ) -> Bool {
         out.append(ascii: "{\"timestamp\":\"")
         out.appendUnsafe(count: Timestamp.encodedLength) { Timestamp.write(timestamp, to: $0) }
-        out.append(ascii: "\",\"level\":\"")
-        switch level {
-        case .trace: out.append(ascii: "trace")
-        case .debug: out.append(ascii: "debug")
-        case .info: out.append(ascii: "info")
-        case .notice: out.append(ascii: "notice")
-        case .warning: out.append(ascii: "warning")
-        case .error: out.append(ascii: "error")
-        case .critical: out.append(ascii: "critical")
-        }
-        out.append(ascii: "\",\"service\":")
+        writeLevel(level, into: &out)
+        out.append(ascii: ",\"service\":")
         let cut = JSONWriter.writeString(service, limit: nameLimit ?? FieldSize.service, into: &out)
-        out.append(ascii: ",\"event_type\":\"")
-        switch eventType {
-        case .requestStart: out.append(ascii: "request_start")
-        case .requestEnd: out.append(ascii: "request_end")
-        case .serviceCall: out.append(ascii: "service_call")
-        case .error: out.append(ascii: "error")
-        case .resource: out.append(ascii: "resource")
-        case .log: out.append(ascii: "log")
-        }
-        out.append(UInt8(ascii: "\""))
+        writeEventType(eventType, into: &out)
         return cut
+    }
+
+    /// ``writeHeader(timestamp:level:service:eventType:nameLimit:into:)`` for the log handler: the service
+    /// comes encoded (quoted, escaped, cut) once per handler, the date and time once per second (`cache`).
+    @inline(__always)
+    static func writeHeader(
+        timestamp: Timestamp, level: Logger.Level, encodedService: UnsafeRawBufferPointer, eventType: EventType,
+        cache: inout EncodingCache, into out: inout OutputBuffer
+    ) {
+        out.append(ascii: "{\"timestamp\":\"")
+        out.appendUnsafe(count: Timestamp.encodedLength) { cache.writeTimestamp(timestamp, to: $0) }
+        writeLevel(level, into: &out)
+        out.append(ascii: ",\"service\":")
+        out.append(encodedService)
+        writeEventType(eventType, into: &out)
+    }
+
+    /// Writes `","level":"<level>"` (closing the timestamp's string).
+    @inline(__always)
+    static func writeLevel(_ level: Logger.Level, into out: inout OutputBuffer) {
+        switch level {
+        case .trace: out.append(ascii: "\",\"level\":\"trace\"")
+        case .debug: out.append(ascii: "\",\"level\":\"debug\"")
+        case .info: out.append(ascii: "\",\"level\":\"info\"")
+        case .notice: out.append(ascii: "\",\"level\":\"notice\"")
+        case .warning: out.append(ascii: "\",\"level\":\"warning\"")
+        case .error: out.append(ascii: "\",\"level\":\"error\"")
+        case .critical: out.append(ascii: "\",\"level\":\"critical\"")
+        }
+    }
+
+    /// Writes `,"event_type":"<type>"`.
+    @inline(__always)
+    static func writeEventType(_ eventType: EventType, into out: inout OutputBuffer) {
+        switch eventType {
+        case .requestStart: out.append(ascii: ",\"event_type\":\"request_start\"")
+        case .requestEnd: out.append(ascii: ",\"event_type\":\"request_end\"")
+        case .serviceCall: out.append(ascii: ",\"event_type\":\"service_call\"")
+        case .error: out.append(ascii: ",\"event_type\":\"error\"")
+        case .resource: out.append(ascii: ",\"event_type\":\"resource\"")
+        case .log: out.append(ascii: ",\"event_type\":\"log\"")
+        }
     }
 
     /// Writes `,"name":"value"` when `value` is present. Returns whether it was cut.

@@ -20,10 +20,12 @@ extension Logger {
         _ payload: EventPayload, level: Logger.Level, message: String?, metadata: Logger.Metadata?, source: String?,
         file: String, function: String, line: UInt
     ) {
-        if let handler = self.handler as? ServiceLogHandler {
-            handler.emit(level: level, payload: payload, message: message, metadata: metadata, source: source)
-            return
+        let handled = withServiceLogHandler { handler in
+            handler.pointee.emit(
+                level: level, payload: payload, message: message, metadata: metadata,
+                fields: UnsafeBufferPointer(start: nil, count: 0), source: source, timestamp: .now(), trace: .current)
         }
+        if handled { return }
         if level >= .error || payload.eventType == .error { RequestErrorMark.current?.markWritten() }
         var carried = metadata ?? [:]
         carried[EventPayload.metadataKey] = .stringConvertible(payload)

@@ -4,44 +4,64 @@ import Logging
 /// reserved names out of the way.
 enum MetadataEncoding {
     /// Writes each entry as `,"key":value`. Keys that are reserved get the `metadata.` prefix. Returns the
-    /// keys (as written) whose key or value was cut, for `field_truncated`.
+    /// keys (as written) whose key or value was cut, for `field_truncated`. Secret verdicts come from
+    /// `cache` (decided once per key). Sets `unresolved` (and the line must be discarded) when a value
+    /// needs its `description`, which must not run here, under the writer's lock: see
+    /// ``resolvingDescriptions(_:)``.
     @discardableResult
     static func write(
-        _ metadata: Logger.Metadata, redaction: Redaction, stringLimit: Int, maxNesting: Int, into out: inout OutputBuffer
+        _ metadata: Logger.Metadata, redaction: Redaction, stringLimit: Int, maxNesting: Int, cache: inout EncodingCache,
+        unresolved: inout Bool, into out: inout OutputBuffer
     ) -> [String] {
         let limits = EncodingLimits(maxStringBytes: stringLimit, maxNesting: maxNesting)
         var cutKeys: [String] = []
         for (key, value) in metadata {
-            out.append(UInt8(ascii: ","))
-            var cut = false
-            if FieldName.isReserved(key) {
-                out.append(UInt8(ascii: "\""))
-                JSONWriter.writeEscapedBody(FieldName.collisionPrefix, into: &out)
-                JSONWriter.writeEscapedBody(key, into: &out)
-                out.append(UInt8(ascii: "\""))
-            } else {
-                cut = JSONWriter.writeString(key, limit: FieldSize.attributeKey, into: &out)
-            }
-            out.append(UInt8(ascii: ":"))
-            if redaction.isSecret(key) {
+            let verdict = cache.verdict(for: key, redaction)
+            var cut = writeKey(key, reserved: verdict.reserved, into: &out)
+            if verdict.secret {
                 JSONWriter.writeString(Redaction.replacement, into: &out)
-            } else if writeValue(value, redaction: redaction, limits: limits, depth: limits.maxNesting, into: &out) {
+            } else if writeValue(value, redaction: redaction, limits: limits, depth: limits.maxNesting, unresolved: &unresolved, into: &out) {
                 cut = true
             }
-            if cut { cutKeys.append(FieldName.isReserved(key) ? FieldName.collisionPrefix + key : key) }
+            if unresolved { return [] }
+            if cut { cutKeys.append(verdict.reserved ? FieldName.collisionPrefix + key : key) }
         }
         return cutKeys
     }
 
-    /// Writes one value; returns whether anything in it was cut.
+    /// Writes `,"key":`; a reserved name (`reserved`: ``FieldName/isReserved(_:)``) gets the `metadata.` prefix. Returns whether the key was cut (at
+    /// ``FieldSize/attributeKey`` bytes). Shared by metadata and typed fields, so both name keys alike.
+    @inline(__always)
+    static func writeKey(_ key: String, reserved: Bool, into out: inout OutputBuffer) -> Bool {
+        out.append(UInt8(ascii: ","))
+        var cut = false
+        if reserved {
+            out.append(UInt8(ascii: "\""))
+            JSONWriter.writeEscapedBody(FieldName.collisionPrefix, into: &out)
+            JSONWriter.writeEscapedBody(key, into: &out)
+            out.append(UInt8(ascii: "\""))
+        } else {
+            cut = JSONWriter.writeString(key, limit: FieldSize.attributeKey, into: &out)
+        }
+        out.append(UInt8(ascii: ":"))
+        return cut
+    }
+
+    /// Writes one value; returns whether anything in it was cut. A value that needs its `description`
+    /// sets `unresolved` instead.
     @discardableResult
     static func writeValue(
-        _ value: Logger.MetadataValue, redaction: Redaction, limits: EncodingLimits, depth: Int, into out: inout OutputBuffer
+        _ value: Logger.MetadataValue, redaction: Redaction, limits: EncodingLimits, depth: Int, unresolved: inout Bool,
+        into out: inout OutputBuffer
     ) -> Bool {
         switch value {
         case .string(let text):
             return JSONWriter.writeString(text, limit: limits.maxStringBytes, into: &out)
         case .stringConvertible(let convertible):
+            guard Primitive(convertible) != nil || isPrimitive(convertible) else {
+                unresolved = true
+                return false
+            }
             return writeConvertible(convertible, limit: limits.maxStringBytes, into: &out)
         case .array(let items):
             guard depth > 0 else {
@@ -52,7 +72,7 @@ enum MetadataEncoding {
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                if writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, into: &out) { cut = true }
+                if writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, unresolved: &unresolved, into: &out) { cut = true }
             }
             out.append(UInt8(ascii: "]"))
             return cut
@@ -71,7 +91,7 @@ enum MetadataEncoding {
                 out.append(UInt8(ascii: ":"))
                 if redaction.isSecret(key) {
                     JSONWriter.writeString(Redaction.replacement, into: &out)
-                } else if writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, into: &out) {
+                } else if writeValue(item, redaction: redaction, limits: limits, depth: depth - 1, unresolved: &unresolved, into: &out) {
                     cut = true
                 }
             }
@@ -87,8 +107,9 @@ enum MetadataEncoding {
         return metadata.mapValues(resolved)
     }
 
-    private static func isPrimitive(_ value: any CustomStringConvertible & Sendable) -> Bool {
-        value is Int || value is Int64 || value is Int32 || value is UInt || value is UInt64 || value is UInt32
+    static func isPrimitive(_ value: any CustomStringConvertible & Sendable) -> Bool {
+        if Primitive(value) != nil { return true }
+        return value is Int || value is Int64 || value is Int32 || value is UInt || value is UInt64 || value is UInt32
             || value is Double || value is Float || value is Bool || value is String
     }
 
@@ -114,6 +135,19 @@ enum MetadataEncoding {
     /// Returns whether a string was cut.
     @discardableResult
     static func writeConvertible(_ value: any CustomStringConvertible & Sendable, limit: Int, into out: inout OutputBuffer) -> Bool {
+        switch Primitive(value) {
+        case .int(let number)?:
+            JSONWriter.writeInt(number, into: &out)
+            return false
+        case .double(let number)?:
+            JSONWriter.writeDouble(number, into: &out)
+            return false
+        case .bool(let flag)?:
+            out.append(ascii: flag ? "true" : "false")
+            return false
+        case nil:
+            break
+        }
         switch value {
         case let number as Int: JSONWriter.writeInt(number, into: &out)
         case let number as Int64: JSONWriter.writeInt(Int(number), into: &out)
@@ -130,5 +164,27 @@ enum MetadataEncoding {
         default: return JSONWriter.writeString(value.description, limit: limit, into: &out)
         }
         return false
+    }
+}
+
+/// The common metadata values (`Int`, `Double`, `Bool`) recognised by their exact type: one pointer
+/// comparison each, where `as?` is a runtime cast per value and per attempted type. Anything else is
+/// left to the casts (which also see bridged and wrapped numbers).
+enum Primitive {
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+
+    @inline(__always)
+    init?(_ value: any CustomStringConvertible & Sendable) {
+        func open<Value>(_ value: Value) -> Primitive? {
+            // Sound: each load follows the check that `Value` is exactly that type.
+            if Value.self == Int.self { return .int(unsafeBitCast(value, to: Int.self)) }
+            if Value.self == Double.self { return .double(unsafeBitCast(value, to: Double.self)) }
+            if Value.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
+            return nil
+        }
+        guard let primitive = open(value) else { return nil }
+        self = primitive
     }
 }

@@ -1,8 +1,11 @@
+import Synchronization
+
 /// Decides which metadata keys hold secrets; their values are written as `"[REDACTED]"`.
 ///
 /// A key is secret when it contains one of the words, ignoring ASCII case and the separators `_` and
-/// `-` (so `api_key`, `X-Api-Key`, `apiKey`, `db_password`, `authToken`, `card-number` all match). The check runs on every metadata key of every event, so it is a byte scan with no
-/// allocation.
+/// `-` (so `api_key`, `X-Api-Key`, `apiKey`, `db_password`, `authToken`, `card-number` all match).
+/// ``isSecret(_:)`` is a byte scan with no allocation; ``ServiceLogHandler`` runs it once per distinct key
+/// and remembers the verdict (in its writer), so an event pays a lookup, not a scan.
 public struct Redaction: Sendable, Hashable {
     /// The replacement written instead of a secret value.
     public static let replacement = "[REDACTED]"
@@ -10,6 +13,9 @@ public struct Redaction: Sendable, Hashable {
     /// The words looked for in keys, lowercase.
     public private(set) var words: [String]
     private var lowercasedWords: [[UInt8]]
+    /// Identifies this list for caches of verdicts (unique per `init`; not part of equality).
+    let cacheID: UInt64
+    private static let nextCacheID = Atomic<UInt64>(0)
 
     /// The default list: password, passwd, passphrase, authorization, token, secret, api_key,
     /// card_number, cvv, cookie, private_key, credential, session_id (separators and case ignored).
@@ -22,7 +28,14 @@ public struct Redaction: Sendable, Hashable {
     public init(words: [String] = Redaction.defaultWords) {
         self.words = words.map { $0.lowercased() }
         self.lowercasedWords = self.words.map { Array($0.utf8).filter { !Redaction.isSeparator($0) } }.filter { !$0.isEmpty }
+        self.cacheID = Self.nextCacheID.wrappingAdd(1, ordering: .relaxed).newValue
     }
+
+    /// Two redactions are equal when they look for the same words.
+    public static func == (lhs: Redaction, rhs: Redaction) -> Bool { lhs.words == rhs.words }
+
+    /// Hashes the words (what equality compares).
+    public func hash(into hasher: inout Hasher) { hasher.combine(words) }
 
     /// Redacts nothing.
     public static let none = Redaction(words: [])

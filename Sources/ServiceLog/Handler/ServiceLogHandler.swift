@@ -23,6 +23,12 @@ public struct ServiceLogHandler: LogHandler {
         let limits: EncodingLimits
         let includesEventID: Bool
         let includesSource: Bool
+        // Encoded once here rather than per event: `"<service>"` (quoted, escaped, cut) and
+        // `,"host":"…","instance":"…"`, with the names of those that were cut.
+        let encodedService: EncodedBytes
+        let serviceCut: Bool
+        let encodedLabels: EncodedBytes
+        let labelCuts: [String]
 
         init(configuration: ServiceLogConfiguration, writer: LineWriter) {
             self.configuration = configuration
@@ -34,6 +40,19 @@ public struct ServiceLogHandler: LogHandler {
             limits = configuration.limits
             includesEventID = configuration.includesEventID
             includesSource = configuration.includesSource
+            var serviceWasCut = false
+            encodedService = EncodedBytes { out in
+                serviceWasCut = JSONWriter.writeString(configuration.service, limit: FieldSize.service, into: &out)
+            }
+            serviceCut = serviceWasCut
+            var cuts: [String] = []
+            encodedLabels = EncodedBytes { out in
+                if EventEncoding.writeOptional(",\"host\":", configuration.host, limit: FieldSize.label, into: &out) { cuts.append(FieldName.host) }
+                if EventEncoding.writeOptional(",\"instance\":", configuration.instance, limit: FieldSize.label, into: &out) {
+                    cuts.append(FieldName.instance)
+                }
+            }
+            labelCuts = cuts
         }
     }
 
@@ -84,7 +103,9 @@ public struct ServiceLogHandler: LogHandler {
             let text = message ?? ""
             message = text.isEmpty ? String(describing: error) : "\(text): \(error)"
         }
-        emit(level: event.level, payload: payload, message: message, metadata: callMetadata, source: event.source)
+        emit(
+            level: event.level, payload: payload, message: message, metadata: callMetadata,
+            fields: UnsafeBufferPointer(start: nil, count: 0), source: event.source, timestamp: .now(), trace: .current)
     }
 
     /// Writes one event. The typed `Logger` calls (``Logging/Logger/requestStart(method:endpoint:userID:level:metadata:)``
@@ -93,27 +114,73 @@ public struct ServiceLogHandler: LogHandler {
         level: Logger.Level, payload: EventPayload, message: String?, metadata callMetadata: Logger.Metadata?,
         source: String? = nil, timestamp: Timestamp = .now(), context: CorrelationContext? = CorrelationContext.current
     ) {
+        emit(
+            level: level, payload: payload, message: message, metadata: callMetadata, fields: UnsafeBufferPointer(start: nil, count: 0),
+            source: source, timestamp: timestamp, trace: context.map(TraceFields.given) ?? .none)
+    }
+
+    /// Where an event's trace fields come from.
+    enum TraceFields {
+        /// Outside any request.
+        case none
+        /// The current request's, encoded when it became current.
+        case encoded(EncodedCorrelation)
+        /// A context the caller passed, encoded per event.
+        case given(CorrelationContext)
+
+        /// The current request's fields.
+        @inline(__always)
+        static var current: TraceFields {
+            if let bound = CorrelationContext.bound { return .encoded(bound) }
+            return .none
+        }
+    }
+
+    /// Writes one event with metadata and typed fields (a field wins over metadata of the same key).
+    @inline(__always)
+    func emit(
+        level: Logger.Level, payload: EventPayload, message: String?, metadata callMetadata: Logger.Metadata?,
+        fields: UnsafeBufferPointer<LogField>, source: String?, timestamp: Timestamp, trace: TraceFields
+    ) {
         if level >= .error || payload.eventType == .error { RequestErrorMark.current?.markWritten() }
         let core = self.core
         let providerMetadata = metadataProvider?.get()
-        // Arbitrary `description`s run here, not under the writer's lock: they may be slow or even log.
-        let metadata = MetadataEncoding.resolvingDescriptions(mergedMetadata(call: callMetadata, provided: providerMetadata))
+        var merged = mergedMetadata(call: callMetadata, provided: providerMetadata)
+        if !fields.isEmpty && !merged.isEmpty {
+            for field in fields { merged[field.key] = nil }
+        }
         let source = core.includesSource ? (source ?? label) : nil
-        core.writer.append { out in
-            let start = out.byteCount
-            Self.encode(
-                level: level, payload: payload, message: message, metadata: metadata, source: source,
-                timestamp: timestamp, context: context, core: core, stringLimit: core.limits.maxStringBytes,
-                withMetadata: true, into: &out)
-            if out.byteCount - start > core.limits.maxLineBytes {
-                out.truncate(to: start)
+        // Optimistic: the line is encoded as is, and only if a value turns out to need its `description`
+        // is it discarded, the descriptions resolved here, outside the writer's lock (they are arbitrary
+        // code: slow, or even logging), and the line encoded again. Metadata of plain values (the rule)
+        // so costs no pass of its own.
+        func write(_ metadata: Logger.Metadata, unresolved: inout Bool) -> Bool {
+            core.writer.appendLine { out, cache in
+                let start = out.byteCount
                 Self.encode(
-                    level: level, payload: payload, message: message, metadata: metadata, source: source,
-                    timestamp: timestamp, context: context, core: core, stringLimit: core.limits.fallbackStringBytes,
-                    withMetadata: false, into: &out)
-                out.truncate(to: out.byteCount - 1)
-                out.append(ascii: ",\"line_truncated\":true}")  // after field_truncated, if any: order is free
+                    level: level, payload: payload, message: message, metadata: metadata, fields: fields, source: source,
+                    timestamp: timestamp, trace: trace, core: core, stringLimit: core.limits.maxStringBytes,
+                    withMetadata: true, cache: &cache, unresolved: &unresolved, into: &out)
+                if unresolved {
+                    out.truncate(to: start)
+                    return false
+                }
+                if out.byteCount - start > core.limits.maxLineBytes {
+                    out.truncate(to: start)
+                    Self.encode(
+                        level: level, payload: payload, message: message, metadata: metadata, fields: fields, source: source,
+                        timestamp: timestamp, trace: trace, core: core, stringLimit: core.limits.fallbackStringBytes,
+                        withMetadata: false, cache: &cache, unresolved: &unresolved, into: &out)
+                    out.truncate(to: out.byteCount - 1)
+                    out.append(ascii: ",\"line_truncated\":true}")  // after field_truncated, if any: order is free
+                }
+                return true
             }
+        }
+        var unresolved = false
+        if !write(merged, unresolved: &unresolved) && unresolved {
+            unresolved = false
+            _ = write(MetadataEncoding.resolvingDescriptions(merged), unresolved: &unresolved)
         }
     }
 
@@ -131,22 +198,27 @@ public struct ServiceLogHandler: LogHandler {
         return merged
     }
 
+    /// Encodes one line. `withMetadata: false` (the shortened re-encoding of an over-long line) leaves
+    /// out metadata and typed fields, the free-form parts. Stops with `unresolved` set when a metadata
+    /// value needs its `description` (see ``MetadataEncoding/resolvingDescriptions(_:)``).
+    @inline(__always)
     static func encode(
-        level: Logger.Level, payload: EventPayload, message: String?, metadata: Logger.Metadata, source: String?,
-        timestamp: Timestamp, context: CorrelationContext?, core: Core, stringLimit: Int,
-        withMetadata: Bool, into out: inout OutputBuffer
+        level: Logger.Level, payload: EventPayload, message: String?, metadata: Logger.Metadata,
+        fields: UnsafeBufferPointer<LogField>, source: String?, timestamp: Timestamp, trace: TraceFields, core: Core,
+        stringLimit: Int, withMetadata: Bool, cache: inout EncodingCache, unresolved: inout Bool, into out: inout OutputBuffer
     ) {
         // Names of the fields cut to their limits, for `field_truncated`; empty (no allocation) as a rule.
         var cut: [String] = []
-        if EventEncoding.writeHeader(timestamp: timestamp, level: level, service: core.service, eventType: payload.eventType, into: &out) {
-            cut.append(FieldName.service)
-        }
+        EventEncoding.writeHeader(
+            timestamp: timestamp, level: level, encodedService: core.encodedService.bytes, eventType: payload.eventType,
+            cache: &cache, into: &out)
+        if core.serviceCut { cut.append(FieldName.service) }
         if core.includesEventID {
             out.append(ascii: ",\"event_id\":")
             IDGenerator.writeEventID(into: &out)
         }
-        if EventEncoding.writeOptional(",\"host\":", core.host, limit: FieldSize.label, into: &out) { cut.append(FieldName.host) }
-        if EventEncoding.writeOptional(",\"instance\":", core.instance, limit: FieldSize.label, into: &out) { cut.append(FieldName.instance) }
+        out.append(core.encodedLabels.bytes)
+        if !core.labelCuts.isEmpty { cut += core.labelCuts }
         if EventEncoding.writeOptional(",\"source\":", source, limit: FieldSize.label, into: &out) { cut.append(FieldName.source) }
         if let message, !(message.isEmpty && payload.allowsEmptyMessage) {
             out.append(ascii: ",\"message\":")
@@ -154,7 +226,13 @@ public struct ServiceLogHandler: LogHandler {
         } else if message == nil && !payload.allowsEmptyMessage {
             out.append(ascii: ",\"message\":\"\"")  // `log` and `error` events require one
         }
-        if let context {
+        switch trace {
+        case .none:
+            break
+        case .encoded(let encoded):
+            out.append(encoded.fields.bytes)
+            if encoded.correlationIDCut { cut.append(FieldName.correlationID) }
+        case .given(let context):
             if EventEncoding.writeTrace(
                 correlationID: context.correlationID, traceID: context.trace.traceID, spanID: context.trace.spanID,
                 parentSpanID: context.parentSpanID, traceFlags: context.trace.flags.rawValue, into: &out)
@@ -166,8 +244,14 @@ public struct ServiceLogHandler: LogHandler {
         if !payloadCut.isEmpty { cut += payloadCut }
         if withMetadata && !metadata.isEmpty {
             let metadataCut = MetadataEncoding.write(
-                metadata, redaction: core.redaction, stringLimit: stringLimit, maxNesting: core.limits.maxNesting, into: &out)
+                metadata, redaction: core.redaction, stringLimit: stringLimit, maxNesting: core.limits.maxNesting,
+                cache: &cache, unresolved: &unresolved, into: &out)
+            if unresolved { return }  // the caller discards the line
             if !metadataCut.isEmpty { cut += metadataCut }
+        }
+        if withMetadata && !fields.isEmpty {
+            let fieldsCut = FieldEncoding.write(fields, redaction: core.redaction, stringLimit: stringLimit, cache: &cache, into: &out)
+            if !fieldsCut.isEmpty { cut += fieldsCut }
         }
         EventEncoding.writeTruncatedFields(cut, into: &out)
         out.append(UInt8(ascii: "}"))

@@ -22,6 +22,8 @@ import Darwin
 public final class LineWriter: Sendable {
     struct State: ~Copyable {
         var pending: OutputBuffer
+        /// The encoder's memory between lines; guarded by the same lock as `pending`.
+        var cache = EncodingCache()
         var droppedEvents = 0
         var lostEvents = 0
         var lostReason = ""
@@ -74,13 +76,25 @@ public final class LineWriter: Sendable {
     @discardableResult
     @inline(__always)
     public func append(_ encode: (inout OutputBuffer) -> Void) -> Bool {
+        appendLine { out, _ in
+            encode(&out)
+            return true
+        }
+    }
+
+    /// ``append(_:)`` for the handler's encoder, which also uses the cache kept under the same lock, and
+    /// may decline: `encode` returns `false` after removing what it wrote, and nothing is appended
+    /// (then this returns `false` too).
+    @inline(__always)
+    @discardableResult
+    func appendLine(_ encode: (inout OutputBuffer, inout EncodingCache) -> Bool) -> Bool {
         while true {
             switch appendOnce(encode) {
             case .appended: return true
             case .appendedWakeWriter:
                 wakeWriter()
                 return true
-            case .dropped: return false
+            case .dropped, .declined: return false
             case .full:
                 // The writer is busy (it cannot be idle while lines are pending): just wait for room.
                 usleep(500)
@@ -89,10 +103,11 @@ public final class LineWriter: Sendable {
     }
 
 
-    enum AppendOutcome { case appended, appendedWakeWriter, dropped, full }
+    enum AppendOutcome { case appended, appendedWakeWriter, dropped, declined, full }
 
 
-    func appendOnce(_ encode: (inout OutputBuffer) -> Void) -> AppendOutcome {
+    @inline(__always)
+    func appendOnce(_ encode: (inout OutputBuffer, inout EncodingCache) -> Bool) -> AppendOutcome {
         state.withLock { state in
             if state.closed { return .dropped }
             if state.pending.byteCount >= capacity {
@@ -102,7 +117,7 @@ public final class LineWriter: Sendable {
                 }
                 return .full
             }
-            encode(&state.pending)
+            guard encode(&state.pending, &state.cache) else { return .declined }
             state.pending.append(0x0A)
             state.totalLines += 1
             if state.writerIdle {
@@ -163,8 +178,15 @@ public final class LineWriter: Sendable {
 
     private func run() {
         var batch = OutputBuffer(capacity: 64 * 1024)
+        // Lines delivered by the previous batch, not yet recorded: recorded under the next lock taken,
+        // so that a writer kept busy by a fast output takes the lock once per batch, not twice.
+        var delivered: Int?
         while true {
             let step = state.withLock { state -> Step in
+                if let through = delivered {
+                    state.writing = false
+                    state.deliveredLines = max(state.deliveredLines, through)
+                }
                 let losses = state.droppedEvents + state.lostEvents
                 if state.pending.isEmpty && losses == 0 {
                     if state.closed { return .exit }
@@ -178,6 +200,7 @@ public final class LineWriter: Sendable {
                 state.writing = true
                 return .write(losses: losses, reason: reason, through: state.totalLines)
             }
+            delivered = nil
             switch step {
             case .exit:
                 exited.signal()
@@ -192,14 +215,22 @@ public final class LineWriter: Sendable {
                 }
                 batch.withBytes { deliver($0, countingLosses: true) }
                 let wasSmall = batch.byteCount < 64 * 1024
-                batch.removeAll()
-                state.withLock {
-                    $0.writing = false
-                    $0.deliveredLines = max($0.deliveredLines, through)
+                // Keep the memory a busy writer needs (the two buffers take turns holding up to
+                // `capacity`): freeing and re-allocating it per batch cost page faults and kernel
+                // zeroing of fresh pages on every batch. A huge line still gives its memory back.
+                batch.removeAll(keepingAtMost: capacity + (1 << 20))
+                if wasSmall && lingerMicroseconds > 0 {
+                    // A fast output would otherwise have the writer take the lock again at once, and
+                    // producers would meet it there on every line: let a small batch's successor build
+                    // up. Record the delivery first, so `flush` does not wait out the linger.
+                    state.withLock {
+                        $0.writing = false
+                        $0.deliveredLines = max($0.deliveredLines, through)
+                    }
+                    usleep(lingerMicroseconds)
+                } else {
+                    delivered = through
                 }
-                // A fast output would otherwise have the writer take the lock again at once, and
-                // producers would meet it there on every line: let a small batch's successor build up.
-                if wasSmall && lingerMicroseconds > 0 { usleep(lingerMicroseconds) }
             }
         }
     }
