@@ -26,6 +26,7 @@ public final class Pipeline: Sendable {
     private let control = Guarded(PipelineControl())
     private let queue: Guarded<LineQueue>
     private let shaper: EventShaper
+    private let governor: CPUGovernor?
 
     /// Lines shaped by the sources, waiting for the batcher.
     struct LineQueue {
@@ -54,6 +55,7 @@ public final class Pipeline: Sendable {
             acknowledged: saved.spool, checkpoint: saved.checkpoint)
         queue = Guarded(LineQueue(limit: configuration.queueLimit))
         shaper = EventShaper(defaults: configuration.defaults, maxLineBytes: configuration.maxLineBytes)
+        governor = configuration.maxCPU.map(CPUGovernor.init(share:))
         for repair in spool.recovery.repairs {
             logger.warning("spool repaired on start", metadata: ["repair": "\(repair)"])
         }
@@ -144,6 +146,7 @@ public final class Pipeline: Sendable {
                     }
                     metrics.read(records.count, wrapped: wrapped, source: factory.name)
                     guard enqueue(shaped) else { break }
+                    governor?.pace()
                 }
             } catch {
                 logger.error("source failed; reopening it", metadata: ["source": "\(factory.name)", "reason": "\(error)"])
@@ -195,10 +198,12 @@ public final class Pipeline: Sendable {
     private func runBatcher() {
         defer { control.withLock { $0.batcherDone = true } }
         var batcher = Batcher(limits: configuration.batch, compressionLevel: configuration.compressionLevel)
-        func spoolBatch(_ batch: SpoolBatch) -> Bool {
+        // Batches closed by one hand-off from the sources are spooled together: one fsync (group commit).
+        func spoolBatches(_ batches: [SpoolBatch]) -> Bool {
+            guard !batches.isEmpty else { return true }
             do {
-                guard try spool.append(batch) else { return false }
-                metrics.spooled(batch)
+                guard try spool.append(contentsOf: batches) else { return false }
+                for batch in batches { metrics.spooled(batch) }
                 return true
             } catch {
                 logger.critical(
@@ -216,17 +221,15 @@ public final class Pipeline: Sendable {
                 return (lines, control.withLock { !$0.isRunning && $0.runningSources == 0 })
             }
             do {
+                var closed: [SpoolBatch] = []
                 for item in taken {
-                    for batch in try batcher.add(item.line, stream: item.stream, position: item.position) {
-                        guard spoolBatch(batch) else { return }
-                    }
+                    closed.append(contentsOf: try batcher.add(item.line, stream: item.stream, position: item.position))
                 }
-                if let batch = try batcher.closeIfDue() {
-                    guard spoolBatch(batch) else { return }
-                }
+                if let batch = try batcher.closeIfDue() { closed.append(batch) }
+                guard spoolBatches(closed) else { return }
                 if sourcesDone, taken.isEmpty {
                     // Sources have stopped and nothing is queued: spool what is open, then finish.
-                    if let batch = try batcher.close() { _ = spoolBatch(batch) }
+                    if let batch = try batcher.close() { _ = spoolBatches([batch]) }
                     return
                 }
             } catch {
