@@ -143,7 +143,8 @@ public struct EventShaper: Sendable {
                 while bytes.count - index >= key.count {
                     guard let found = memchr(base + index, 0x22, bytes.count - index - key.count + 1) else { return false }
                     let at = UnsafeRawPointer(found) - base
-                    if memcmp(base + at, needle, key.count) == 0 { return true }
+                    // Most quotes open other keys: compare one byte before calling memcmp.
+                    if bytes[at + 1] == UInt8(ascii: "e"), memcmp(base + at, needle, key.count) == 0 { return true }
                     index = at + 1
                 }
                 return false
