@@ -51,6 +51,11 @@ struct ShipperOptions: ParsableArguments {
         valueName: "address"))
     var metricsListen: String?
 
+    @Option(name: .customLong("max-cpu"), help: ArgumentHelp(
+        "Keep the shipper under this percentage of one core by reading slower, never dropping (max_cpu_percent).",
+        valueName: "percent"))
+    var maxCPU: Int?
+
     @Option(name: .customLong("set"), help: ArgumentHelp(
         "Any configuration key, e.g. --set batch.max_events=500; repeatable. `logshipper validate --keys` lists them.",
         valueName: "key=value"))
@@ -88,6 +93,7 @@ struct ShipperOptions: ParsableArguments {
         if let service { raw.set("service", .scalar(service), origin: "--service") }
         if let stateDir { raw.set("state_dir", .scalar(stateDir), origin: "--state-dir") }
         if let metricsListen { raw.set("metrics.listen", .scalar(metricsListen), origin: "--metrics-listen") }
+        if let maxCPU { raw.set("max_cpu_percent", .scalar(String(maxCPU)), origin: "--max-cpu") }
         return raw
     }
 }

@@ -17,7 +17,8 @@ enum ShipperAssembly {
             backoff: Backoff(base: settings.retryBase, cap: settings.retryCap),
             maxRetries: settings.maxRetries,
             shutdownTimeout: settings.shutdownTimeout,
-            maxLineBytes: settings.files.maxLineBytes)
+            maxLineBytes: settings.files.maxLineBytes,
+            maxCPU: settings.maxCPUPercent.map { Double($0) / 100 })
     }
 
     static func sources(_ settings: ShipperSettings) -> [SourceFactory] {

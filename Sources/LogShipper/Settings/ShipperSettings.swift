@@ -37,13 +37,14 @@ struct ShipperSettings: Sendable {
     var batchMaxEvents = 1000
     var batchMaxBytes = 1 << 20
     var batchMaxAge: Duration = .seconds(1)
-    var compressionLevel: Int32? = 6
+    var compressionLevel: Int32? = 1
     var retryBase: Duration = .milliseconds(200)
     var retryCap: Duration = .seconds(30)
     var maxRetries: Int?
     var spoolMaxBytes = 256 << 20
     var stateDirectory = "./logshipper-state"
     var shutdownTimeout: Duration = .seconds(10)
+    var maxCPUPercent: Int?
     /// `nil` when metrics are off.
     var metricsListen: (host: String, port: Int)? = ("127.0.0.1", 9598)
     var logLevel: Logger.Level = .info
@@ -90,6 +91,7 @@ struct ShipperSettings: Sendable {
         reader.integer("spool.max_bytes", in: (64 << 10)...(1 << 50)) { settings.spoolMaxBytes = $0 }
         reader.string("state_dir") { settings.stateDirectory = $0 }
         reader.integer("shutdown_timeout_ms", in: 0...3_600_000) { settings.shutdownTimeout = .milliseconds($0) }
+        reader.integer("max_cpu_percent", in: 1...800) { settings.maxCPUPercent = $0 }
         reader.integer("health.delivery_failure_seconds", in: 1...86_400) { settings.healthDeliveryFailure = .seconds($0) }
         if let text = reader.scalar("metrics.listen") {
             if text == "off" || text.isEmpty {

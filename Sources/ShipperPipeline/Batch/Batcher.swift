@@ -5,7 +5,10 @@ import ShipperCore
 ///
 /// A value owned by the batching thread. It never splits a line and never makes an empty batch; a
 /// single line larger than `maxBytes` makes a batch of its own.
-public struct Batcher: Sendable {
+///
+/// Not `Sendable` (any more): it keeps one zlib stream for all its batches (``BatchCompressor``), which
+/// copies of a batcher would share; use it, and its copies, from one thread.
+public struct Batcher {
     /// When batches close.
     public let limits: BatchLimits
     /// gzip level 1...9, or `nil` to send plain NDJSON.
@@ -14,12 +17,17 @@ public struct Batcher: Sendable {
     private var body: [UInt8] = []
     private var count = 0
     private var positions: [StreamID: StreamPosition] = [:]
+    /// The newest line's stream and position, moved into `positions` only when the stream changes or
+    /// the batch closes: one dictionary update per run of lines, not one hash per line.
+    private var latest: (stream: StreamID, position: StreamPosition)?
     private var openedAt: ContinuousClock.Instant?
+    private let compressor: BatchCompressor?
 
     /// Creates an empty batcher.
-    public init(limits: BatchLimits, compressionLevel: Int32? = 6) {
+    public init(limits: BatchLimits, compressionLevel: Int32? = 1) {
         self.limits = limits
         self.compressionLevel = compressionLevel
+        compressor = compressionLevel.map(BatchCompressor.init(level:))
     }
 
     /// Whether no line is waiting.
@@ -42,7 +50,8 @@ public struct Batcher: Sendable {
         body.append(contentsOf: line)
         body.append(UInt8(ascii: "\n"))
         count += 1
-        positions[stream] = position
+        if let latest, latest.stream != stream { positions[latest.stream] = latest.position }
+        latest = (stream, position)
         if count >= limits.maxEvents || body.count >= limits.maxBytes, let batch = try close() {
             closed.append(batch)
         }
@@ -58,16 +67,18 @@ public struct Batcher: Sendable {
     /// Closes the open batch now (shutdown); `nil` when empty.
     public mutating func close() throws(GzipError) -> SpoolBatch? {
         guard count > 0 else { return nil }
+        if let latest { positions[latest.stream] = latest.position }
         defer {
             body.removeAll(keepingCapacity: true)
             count = 0
             positions = [:]
+            latest = nil
             openedAt = nil
         }
-        if let level = compressionLevel {
+        if let compressor {
             return SpoolBatch(
                 eventCount: count, contentEncoding: "gzip", positions: positions,
-                body: try Gzip.compress(body, level: level), uncompressedBytes: body.count)
+                body: try compressor.compress(body), uncompressedBytes: body.count)
         }
         return SpoolBatch(
             eventCount: count, contentEncoding: nil, positions: positions, body: body, uncompressedBytes: body.count)

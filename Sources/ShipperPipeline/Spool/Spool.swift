@@ -117,10 +117,26 @@ public final class Spool: Sendable {
     /// the spool is closed while waiting (shutdown).
     @discardableResult
     public func append(_ batch: SpoolBatch) throws(SpoolError) -> Bool {
-        let record: [UInt8]
-        do { record = SpoolFraming.frame(try batch.serialized()) } catch { throw .corrupt("cannot encode batch header: \(error)") }
+        try append(contentsOf: [batch])
+    }
+
+    /// Appends batches durably with one write and one fsync for all of them (group commit): batches
+    /// that close together (a burst, a backlog being read) pay one disk flush, not one each. Returns
+    /// only once all are durable, so the promise is the batch-by-batch one: nothing is handed to
+    /// delivery (and so nothing is acknowledged to a source) before it is on disk. Blocks while the
+    /// spool is full; returns `false` without writing when the spool is closed while waiting.
+    @discardableResult
+    public func append(contentsOf batches: [SpoolBatch]) throws(SpoolError) -> Bool {
+        guard !batches.isEmpty else { return true }
+        var records: [UInt8] = []
+        for batch in batches {
+            do { records.append(contentsOf: SpoolFraming.frame(try batch.serialized())) } catch {
+                throw .corrupt("cannot encode batch header: \(error)")
+            }
+        }
+        let total = records.count
         let maxBytes = maxBytes
-        let fits: (State) -> Bool = { $0.closed || $0.undeliveredBytes == 0 || $0.undeliveredBytes + record.count <= maxBytes }
+        let fits: (State) -> Bool = { $0.closed || $0.undeliveredBytes == 0 || $0.undeliveredBytes + total <= maxBytes }
         state.withLock { state in
             if !fits(state) { state.blockedSince = .now }
         }
@@ -134,22 +150,23 @@ public final class Spool: Sendable {
         }
         guard mayWrite else { return false }
         // The write and fsync happen outside the lock so the delivery thread is never held up by them;
-        // only this thread writes, so the file descriptor and offsets cannot change meanwhile.
+        // only this thread writes, so the file descriptor and offsets cannot change meanwhile. A group
+        // goes whole into the current segment (which may then exceed `segmentBytes` by the group).
         let (fd, segment, length) = state.withLock { ($0.writeFD, $0.writeSegment, $0.segments[$0.writeSegment] ?? 0) }
         let path = Self.path(directory, segment)
-        try FileIO.writeAll(fd, record, path: path)
+        try FileIO.writeAll(fd, records, path: path)
         try FileIO.sync(fd, path: path)
         var newFD: Int32?
         var next: UInt64?
-        if length + record.count >= segmentBytes {
+        if length + total >= segmentBytes {
             next = segment + 1
             newFD = try FileIO.open(Self.path(directory, segment + 1), flags: O_WRONLY | O_CREAT | O_APPEND)
             try FileIO.syncDirectory(directory)
         }
         state.withLock { state in
-            state.segments[segment] = length + record.count
-            state.undeliveredBytes += record.count
-            state.undeliveredBatches += 1
+            state.segments[segment] = length + total
+            state.undeliveredBytes += total
+            state.undeliveredBatches += batches.count
             if let next, let newFD {
                 Glibc.close(state.writeFD)
                 state.writeFD = newFD

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import ServiceLog
 import ShipperCore
@@ -51,18 +56,21 @@ public struct EventShaper: Sendable {
 
         var parseError: String?
         if !record.isTruncated, text.first(where: { !isJSONSpace($0) }) == UInt8(ascii: "{") {
+            if text.count <= maxLineBytes, text.withUnsafeBytes(ForeignJSONScan.isObjectWithoutTimestamp) {
+                // Another program's JSON: the decoder would say just this, after parsing it whole.
+                return Shaped(line: wrap(record, text: text, parseError: ForeignJSONScan.missingTimestamp, now: now()), wrapped: true)
+            }
             do {
                 let event = try text.withUnsafeBytes { try Event(jsonLine: $0, limits: DecodingLimits(maxLineBytes: maxLineBytes)) }
                 if event.eventID != nil { return Shaped(line: text, wrapped: false) }
-                let eventID = EventIDDerivation.eventID(for: record)
                 if Self.containsEventIDKey(text) {
                     // `"event_id":null` (or a duplicate key): inserting a second key would leave tools
                     // that keep the last one (jq, Foundation) with null. Re-encode the parsed event.
                     var withID = event
-                    withID.eventID = eventID
+                    withID.eventID = EventIDDerivation.eventID(for: record)
                     return Shaped(line: Array(withID.jsonLine(limits: encodingLimits).utf8), wrapped: false)
                 }
-                return Shaped(line: inserting(eventID: eventID, into: text), wrapped: false)
+                return Shaped(line: inserting(eventIDOf: record, into: text), wrapped: false)
             } catch let error as EventDecodingError {
                 parseError = error.reason
             } catch {
@@ -73,6 +81,18 @@ public struct EventShaper: Sendable {
     }
 
     private func wrap(_ record: SourceRecord, text: [UInt8], parseError: String?, now: Timestamp) -> [UInt8] {
+        if let line = WrappedLineWriter.write(
+            record, text: text, parseError: parseError, timestamp: record.enrichment.timestamp ?? now, defaults: defaults,
+            limits: encodingLimits)
+        {
+            return line
+        }
+        return wrapWithEvent(record, text: text, parseError: parseError, now: now)
+    }
+
+    /// The general path: builds the ``Event`` and encodes it. ``WrappedLineWriter`` writes the same
+    /// bytes in one pass for the common case and defers to this for the rest.
+    func wrapWithEvent(_ record: SourceRecord, text: [UInt8], parseError: String?, now: Timestamp) -> [UInt8] {
         let enrichment = record.enrichment
         var attributes: [String: JSONValue] = [:]
         for (key, value) in enrichment.attributes { attributes[key] = .string(value) }
@@ -95,17 +115,17 @@ public struct EventShaper: Sendable {
 
     /// Leaves room for the fixed fields so that a long message is cut, not the whole event replaced by
     /// its 4 KiB fallback.
-    private var encodingLimits: EncodingLimits {
+    var encodingLimits: EncodingLimits {
         EncodingLimits(maxStringBytes: max(1024, maxLineBytes - 16 * 1024), maxLineBytes: maxLineBytes)
     }
 
-    private func inserting(eventID: String, into line: [UInt8]) -> [UInt8] {
+    private func inserting(eventIDOf record: SourceRecord, into line: [UInt8]) -> [UInt8] {
         let brace = line.firstIndex(of: UInt8(ascii: "{"))!
         var result: [UInt8] = []
-        result.reserveCapacity(line.count + eventID.utf8.count + 14)
+        result.reserveCapacity(line.count + EventIDDerivation.byteCount + 14)
         result.append(contentsOf: line[...brace])
         result.append(contentsOf: #""event_id":""#.utf8)
-        result.append(contentsOf: eventID.utf8)
+        EventIDDerivation.append(for: record, to: &result)
         result.append(UInt8(ascii: "\""))
         // `{}` is not a canonical event, so a member always follows: a comma is always right.
         result.append(UInt8(ascii: ","))
@@ -113,24 +133,22 @@ public struct EventShaper: Sendable {
         return result
     }
 
-    /// A plain scan: the generic `Collection.contains(_:)` costs ~100 µs on a 300-byte line.
+    /// Quotes found with `memchr` (vectorised in libc), then compared with `memcmp`: the generic
+    /// `Collection.contains(_:)` costs ~100 µs on a 300-byte line.
     private static func containsEventIDKey(_ line: [UInt8]) -> Bool {
-        let key = eventIDKey
-        return line.withUnsafeBufferPointer { bytes in
-            guard bytes.count >= key.count else { return false }
-            var index = 0
-            while index <= bytes.count - key.count {
-                if bytes[index] == UInt8(ascii: "\""), bytes[index + 1] == UInt8(ascii: "e") {
-                    var match = true
-                    for offset in 2..<key.count where bytes[index + offset] != key[offset] {
-                        match = false
-                        break
-                    }
-                    if match { return true }
+        line.withUnsafeBytes { bytes in
+            eventIDKey.withUnsafeBytes { key in
+                guard let base = bytes.baseAddress, let needle = key.baseAddress else { return false }
+                var index = 0
+                while bytes.count - index >= key.count {
+                    guard let found = memchr(base + index, 0x22, bytes.count - index - key.count + 1) else { return false }
+                    let at = UnsafeRawPointer(found) - base
+                    // Most quotes open other keys: compare one byte before calling memcmp.
+                    if bytes[at + 1] == UInt8(ascii: "e"), memcmp(base + at, needle, key.count) == 0 { return true }
+                    index = at + 1
                 }
-                index += 1
+                return false
             }
-            return false
         }
     }
 

@@ -10,10 +10,16 @@ import Logging
 public enum LevelGuess {
     /// The level for a line of text, or for a syslog `priority` (0 emerg ... 7 debug) when known.
     public static func level(of bytes: [UInt8], priority: Int?) -> Logger.Level {
+        bytes.withUnsafeBytes { level(of: $0, priority: priority) }
+    }
+
+    /// The same over raw bytes. Runs for every wrapped line, so it allocates nothing: the window is a
+    /// view of the line and words are compared byte by byte, case folded.
+    public static func level(of bytes: UnsafeRawBufferPointer, priority: Int?) -> Logger.Level {
         // 6 (info) is also what journald gives every line a daemon prints to stdout, so it says
         // nothing: the text decides then. Any other priority was chosen by the writer and wins.
         if let priority, priority != 6 { return level(priority: priority) }
-        let window = Array(bytes.prefix(64))
+        let window = UnsafeRawBufferPointer(rebasing: bytes.prefix(64))
         var index = 0
         while index < window.count {
             guard isLetter(window[index]) else {
@@ -25,7 +31,7 @@ public enum LevelGuess {
             let before = wordStart == 0 ? nil : window[wordStart - 1]
             let after = index == window.count ? nil : window[index]
             guard index - wordStart <= 8, opensWord(before), closesWord(after) else { continue }
-            if let level = level(word: window[wordStart..<index]) { return level }
+            if let level = level(word: UnsafeRawBufferPointer(rebasing: window[wordStart..<index])) { return level }
         }
         return .info
     }
@@ -59,16 +65,18 @@ public enum LevelGuess {
             || byte == 0x7c || byte == 0x22 || byte == 0x2c
     }
 
-    private static func level(word: ArraySlice<UInt8>) -> Logger.Level? {
-        switch String(decoding: word, as: UTF8.self).lowercased() {
-        case "fatal", "critical", "crit", "panic", "emerg", "alert": .critical
-        case "error", "err": .error
-        case "warn", "warning": .warning
-        case "notice": .notice
-        case "debug": .debug
-        case "trace": .trace
-        case "info": .info
-        default: nil
+    private static let words: [(word: StaticString, level: Logger.Level)] = [
+        ("fatal", .critical), ("critical", .critical), ("crit", .critical), ("panic", .critical), ("emerg", .critical),
+        ("alert", .critical), ("error", .error), ("err", .error), ("warn", .warning), ("warning", .warning),
+        ("notice", .notice), ("debug", .debug), ("trace", .trace), ("info", .info),
+    ]
+
+    /// The level a word of ASCII letters names, compared case-insensitively.
+    private static func level(word: UnsafeRawBufferPointer) -> Logger.Level? {
+        candidates: for (name, level) in words where name.utf8CodeUnitCount == word.count {
+            for offset in 0..<word.count where word[offset] | 0x20 != name.utf8Start[offset] { continue candidates }
+            return level
         }
+        return nil
     }
 }
