@@ -7,6 +7,8 @@ cd "$(dirname "$0")"
 seconds="${1:-60}"
 swift build -c release -Xswiftc -sanitize=fuzzer --product EventDecoderFuzzer
 bin="$(swift build -c release --show-bin-path)"
+# Let libFuzzer, not Swift's backtracer, handle the trap: it then saves the input as crash-*.
+export SWIFT_BACKTRACE=enable=no
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 cp Corpus/* "$scratch"/

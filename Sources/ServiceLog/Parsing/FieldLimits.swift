@@ -119,7 +119,12 @@ extension Event {
             break
         }
         try Self.checkCount(FieldName.droppedEvents, droppedEvents, limits)
-        for key in attributes.keys { try Self.checkAttributeKey(key) }
+        // A dictionary's order differs between two dictionaries of the same keys: of several names
+        // over the limit, the first in sorted order is named, so every decoder (and every run) says
+        // the same, without sorting in the common case.
+        var overLong: String?
+        for key in attributes.keys where key.utf8.count > FieldSize.attributeKey && (overLong.map { key < $0 } ?? true) { overLong = key }
+        if let overLong { try Self.checkAttributeKey(overLong) }
     }
 
     private func validateTimestamp(_ limits: FieldLimits, now: Timestamp) throws(EventDecodingError) {
