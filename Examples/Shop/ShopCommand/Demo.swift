@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import ServiceLog
 import ShopKit
 
 #if canImport(Glibc)
@@ -133,7 +134,10 @@ struct Demo: AsyncParsableCommand {
                 try await finish(launcher, running: running, http: http, failed: true)
                 return
             }
-            Narrator.step(String(format: "the analyzer reported incident %@ %.0f s after the fault", incident.id, Date().timeIntervalSince(faultTime)))
+            // When the analyzer first detected it (its lifecycle), not when the settle time ended.
+            let detected = incident.lifecycle.flatMap { Timestamp(rfc3339: $0.detectedAt) }
+                .map { Double($0.microsecondsSinceEpoch) / 1_000_000 - faultTime.timeIntervalSince1970 } ?? Date().timeIntervalSince(faultTime)
+            Narrator.step(String(format: "the analyzer reported incident %@ %.0f s after the fault", incident.id, detected))
             try await Narrator.showDiagnosis(incident: incident, launcher: launcher)
             if let cause = planned.first(where: { $0.expectedKind != nil }), let kind = cause.expectedKind {
                 Narrator.verdict(expected: (cause.service, kind), found: incident.rootCause)

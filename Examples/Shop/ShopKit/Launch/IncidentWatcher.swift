@@ -36,7 +36,7 @@ public struct IncidentWatcher: Sendable {
         func matching() async -> [Incident] {
             await incidents(http: http).filter { incident in
                 guard let end = Timestamp(rfc3339: incident.end)?.microsecondsSinceEpoch else { return false }
-                return end > faultMicros && incident.rootCause.service != "unknown"
+                return end > faultMicros && (incident.rootCause.service ?? "unknown") != "unknown"
             }
         }
         while ContinuousClock.now < deadline {
