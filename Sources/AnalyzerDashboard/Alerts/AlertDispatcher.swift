@@ -37,7 +37,6 @@ public actor AlertDispatcher {
     private var workers: [Task<Void, Never>] = []
     private var tallies: [String: Tally] = [:]
     private var lastRepeat = ContinuousClock.now
-    private var openIncidents: [Incident] = []
 
     /// A dispatcher for `targets`, linking to the dashboard at `dashboard` (its base URL).
     public init(targets: [AlertTarget], dashboard: String, policy: RetryPolicy = RetryPolicy(), client: HTTPClient = .shared) {
@@ -57,7 +56,7 @@ public actor AlertDispatcher {
         guard !targets.isEmpty else { return }
         startWorkersIfNeeded()
         let alerts = decider.changes(in: incidents, dashboard: dashboard)
-        openIncidents = incidents.filter { $0.lifecycle?.state != .resolved }
+        let openIncidents = incidents.filter { $0.lifecycle?.state != .resolved }
         let repeatDue = ContinuousClock.now - lastRepeat >= policy.alertmanagerRepeat
         if repeatDue { lastRepeat = .now }
         let fresh = Set(alerts.map(\.incidentID))
