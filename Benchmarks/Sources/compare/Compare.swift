@@ -93,22 +93,17 @@ struct Compare {
 
         print("")
         print("Targets")
-        var met = true
-        func verdict(_ label: String, _ ok: Bool?, _ detail: String) {
-            let word = ok.map { $0 ? "met   " : "MISSED" } ?? "n/a   "
-            if ok == false { met = false }
-            print("  \(word) \(label.padding(toLength: 44, withPad: " ", startingAt: 0)) \(detail)")
-        }
-        verdict(
+        var report = TargetReport()
+        report.verdict(
             "<= \(Int(maxNanoseconds)) ns per event", serviceLog.map { $0.nanoseconds <= maxNanoseconds },
             serviceLog.map { "\(format($0.nanoseconds)) ns (caller)" } ?? "")
-        verdict(
+        report.verdict(
             "<= \(Int(maxAllocations)) allocations per event", serviceLog.map { $0.allocations <= maxAllocations + 0.005 },
             serviceLog.map { "\(format($0.allocations, digits: 2)) (caller, incl. the metadata dictionary)" } ?? "")
-        verdict(
+        report.verdict(
             ">= \(Int(minSpeedupOverJSONEncoder))x faster than JSONEncoder handler", speedupJSON.map { $0 >= minSpeedupOverJSONEncoder },
             speedupJSON.map { "\(format($0, digits: 1))x" } ?? "")
-        verdict(
+        report.verdict(
             "below level ~ swift-log's level check", belowRatio.map { $0 <= 1.5 },
             belowRatio.map { "\(format($0, digits: 2))x (within 1.5x)" } ?? "")
 
@@ -122,10 +117,8 @@ struct Compare {
             print("Where ServiceLog's time goes (EmitBreakdown, per operation, slowest first)")
             printTable(breakdown.sorted { ($0.1?.nanoseconds ?? 0) > ($1.1?.nanoseconds ?? 0) }, unit: "op")
         }
-        if let peers {
-            if !printPeers(peers, typed: typed, swiftLog: serviceLog) { met = false }
-        }
-        if check && !met { exit(1) }
+        let peersMet = peers.map { printPeers($0, typed: typed, swiftLog: serviceLog) } ?? true
+        if check && !(report.allMet && peersMet) { exit(1) }
     }
 
     /// Prints the line each handler writes for the benchmark event, to check the comparison is like

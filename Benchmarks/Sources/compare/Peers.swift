@@ -74,21 +74,16 @@ extension Compare {
         }
         print("")
         print("Targets (issue 18)")
-        var met = true
-        func verdict(_ label: String, _ ok: Bool?, _ detail: String) {
-            let word = ok.map { $0 ? "met   " : "MISSED" } ?? "n/a   "
-            if ok == false { met = false }
-            print("  \(word) \(label.padding(toLength: 44, withPad: " ", startingAt: 0)) \(detail)")
-        }
-        verdict(
+        var report = TargetReport()
+        report.verdict(
             "typed path <= \(format(maxTypedToZerolog, digits: 1))x zerolog", typedRatio.map { $0 <= maxTypedToZerolog },
             typedRatio.map { "\(format($0, digits: 2))x" } ?? "")
-        verdict(
+        report.verdict(
             "typed path <= \(Int(maxTypedAllocations)) allocation", typed.map { $0.allocations <= maxTypedAllocations + 0.005 },
             typed.map { format($0.allocations, digits: 2) } ?? "")
-        verdict(
+        report.verdict(
             "swift-log path <= \(format(maxSwiftLogToZerolog, digits: 1))x zerolog", swiftLogRatio.map { $0 <= maxSwiftLogToZerolog },
             swiftLogRatio.map { "\(format($0, digits: 2))x" } ?? "")
-        return met
+        return report.allMet
     }
 }
