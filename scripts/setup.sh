@@ -27,3 +27,9 @@ if ! python3 -c 'import jsonschema' 2>/dev/null; then
     echo "setup: installing Python's jsonschema (schema conformance tests)"
     python3 -m pip install --quiet jsonschema 2>/dev/null || python3 -m pip install --quiet --break-system-packages jsonschema
 fi
+
+if ! python3 -c 'import opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http' 2>/dev/null; then
+    echo "setup: installing Python's OpenTelemetry SDK and OTLP/HTTP exporter (real clients of the analyzer's OTLP receiver)"
+    python3 -m pip install --quiet opentelemetry-sdk opentelemetry-exporter-otlp-proto-http 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages opentelemetry-sdk opentelemetry-exporter-otlp-proto-http
+fi

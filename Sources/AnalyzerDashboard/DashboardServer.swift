@@ -1,10 +1,11 @@
 import AnalyzerCore
+import AnalyzerOTLP
 import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// `analyzer serve` with the dashboard: ingest (``AnalyzerServer``: `POST /v1/events`, `GET /healthz`)
-/// plus the pages, the JSON API under `/api/`, the live stream and `GET /metrics`, on one port.
+/// `analyzer serve` with the dashboard: ingest (``AnalyzerServer``: `POST /v1/events`, `GET /healthz`),
+/// OTLP/HTTP (`POST /v1/traces`, `/v1/logs`, `/v1/metrics`, see ``OTLPRoutes``), plus the pages, the JSON API under `/api/`, the live stream and `GET /metrics`, on one port.
 ///
 /// ```swift
 /// let server = try DashboardServer(store: store, configuration: .init(port: 0))
@@ -49,6 +50,14 @@ public struct DashboardServer: Sendable {
     /// Every route: ingest and health from ``AnalyzerServer``, then the guarded dashboard routes.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = ingest.makeRouter()
+        let configuration = ingest.configuration
+        // OTLP/HTTP beside `/v1/events`: the same store, limits, memory budget and token.
+        let otlp = router.group("v1")
+        if let token = configuration.token { otlp.add(middleware: BearerTokenMiddleware(token: token)) }
+        OTLPRoutes<BasicRequestContext>(
+            store: ingest.store, limits: configuration.limits, retryAfterSeconds: configuration.retryAfterSeconds,
+            bodyTimeout: configuration.bodyTimeout, budget: ingest.ingestBudget, tokenRequired: configuration.token != nil
+        ).addRoutes(to: otlp)
         let guarded = router.group().add(middleware: DashboardAccessMiddleware(token: ingest.configuration.token))
         PageRoutes<BasicRequestContext>(assets: assets).addRoutes(to: guarded)
         APIRoutes<BasicRequestContext>(store: ingest.store, monitor: monitor, hub: hub, configuration: dashboard)

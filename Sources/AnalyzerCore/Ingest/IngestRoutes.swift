@@ -134,7 +134,7 @@ public struct IngestRoutes<Context: RequestContext>: Sendable {
     /// `loopbackOnly`, a name that is not loopback (DNS rebinding: a page on `evil.example` whose name
     /// now points to 127.0.0.1 sends `Origin` and `Host` alike). `Origin: null` (sandboxed frames,
     /// `file:` pages) is another site too.
-    static func originRefusal(_ request: Request, loopbackOnly: Bool) -> IngestError? {
+    package static func originRefusal(_ request: Request, loopbackOnly: Bool) -> IngestError? {
         guard let origin = request.headers[.origin] else { return nil }
         let authority = (request.head.authority ?? "").lowercased()
         let expected = "http://\(authority)"

@@ -74,7 +74,7 @@ public struct FieldLimits: Sendable, Hashable {
 extension Event {
     /// Checks sizes and ranges (see ``FieldLimits`` and ``FieldSize``); `now` is the reader's clock.
     /// Runs after the type checks, in a fixed order, so every decoder reports the same first reason.
-    func validate(_ limits: FieldLimits, now: Timestamp) throws(EventDecodingError) {
+    package func validate(_ limits: FieldLimits, now: Timestamp) throws(EventDecodingError) {
         try validateTimestamp(limits, now: now)
         try Self.checkSize(FieldName.service, service, FieldSize.service)
         try Self.checkSize(FieldName.eventID, eventID, FieldSize.eventID)

@@ -1,0 +1,102 @@
+import Foundation
+import OTLPModel
+import ServiceLog
+
+/// The attributes of a span, log record, data point or resource, looked up by OpenTelemetry's
+/// semantic-convention names (the current name first, then the names older SDKs still send).
+struct OTLPAttributes {
+    private var values: [String: Opentelemetry_Proto_Common_V1_AnyValue] = [:]
+    /// Names read by the mapping: they become typed fields and are not kept twice as free-form ones.
+    private(set) var consumed: Set<String> = []
+
+    init(_ attributes: [Opentelemetry_Proto_Common_V1_KeyValue]) {
+        for attribute in attributes { values[attribute.key] = attribute.value }
+    }
+
+    /// The first of `names` that is a non-empty string (numbers and booleans are written as text).
+    mutating func string(_ names: String...) -> String? {
+        for name in names {
+            guard let value = values[name]?.value else { continue }
+            let text: String? = switch value {
+            case .stringValue(let string): string.isEmpty ? nil : string
+            case .intValue(let int): String(int)
+            case .doubleValue(let double): double.isFinite ? String(double) : nil
+            case .boolValue(let bool): String(bool)
+            default: nil
+            }
+            if let text {
+                consumed.insert(name)
+                return text
+            }
+        }
+        return nil
+    }
+
+    /// The first of `names` that is an integer (or a string of digits, as some SDKs send status codes).
+    mutating func int(_ names: String...) -> Int64? {
+        for name in names {
+            guard let value = values[name]?.value else { continue }
+            let number: Int64? = switch value {
+            case .intValue(let int): int
+            case .stringValue(let string): Int64(string)
+            case .doubleValue(let double): double.isFinite && abs(double) < 9e15 ? Int64(double) : nil
+            default: nil
+            }
+            if let number {
+                consumed.insert(name)
+                return number
+            }
+        }
+        return nil
+    }
+
+    /// What was not read, as free-form event fields: dotted names stay as they are (`http.user_agent`),
+    /// a name that is one of the format's own gets the collision prefix.
+    func remaining() -> [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        for (key, value) in values where !consumed.contains(key) && !key.isEmpty {
+            result[FieldName.isReserved(key) ? FieldName.collisionPrefix + key : key] = Self.json(value)
+        }
+        return result
+    }
+
+    /// An OTLP value as JSON; bytes become base64 (as OTLP/JSON writes them), an empty value null.
+    static func json(_ value: Opentelemetry_Proto_Common_V1_AnyValue) -> JSONValue {
+        switch value.value {
+        case .stringValue(let string): .string(string)
+        case .boolValue(let bool): .bool(bool)
+        case .intValue(let int): .int(int)
+        case .doubleValue(let double): double.isFinite ? .double(double) : .string(String(double))
+        case .arrayValue(let array): .array(array.values.map(json))
+        case .kvlistValue(let list): .object(Dictionary(list.values.map { ($0.key, json($0.value)) }, uniquingKeysWith: { _, last in last }))
+        case .bytesValue(let data): .string(data.base64EncodedString())
+        case nil: .null
+        }
+    }
+
+    /// An OTLP value as one line of text (a log body): strings as they are, anything else as JSON.
+    static func text(_ value: Opentelemetry_Proto_Common_V1_AnyValue) -> String {
+        if case .stringValue(let string) = value.value { return string }
+        return json(value).compactText
+    }
+}
+
+extension JSONValue {
+    /// Compact JSON text, keys sorted (for log bodies that are maps or lists).
+    var compactText: String {
+        switch self {
+        case .null: "null"
+        case .bool(let bool): String(bool)
+        case .int(let int): String(int)
+        case .double(let double): String(double)
+        case .string(let string): Self.quoted(string)
+        case .array(let values): "[" + values.map(\.compactText).joined(separator: ",") + "]"
+        case .object(let members): "{" + members.sorted { $0.key < $1.key }.map { Self.quoted($0.key) + ":" + $0.value.compactText }.joined(separator: ",") + "}"
+        }
+    }
+
+    private static func quoted(_ string: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [string], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+    }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import Logging
+import OTLPModel
+import ServiceLog
+import W3CTraceContext
+
+/// OTLP spans as canonical events, following OpenTelemetry's HTTP, RPC and database conventions:
+///
+/// - a SERVER (or CONSUMER) span is a handled request: `request_start` at its start, `request_end` at
+///   its end, with `http.route` (else `url.path`) as the endpoint and `http.response.status_code`;
+/// - a CLIENT (or PRODUCER) span is a call attempt: `service_call` towards `peer.service`, else the
+///   service of the server span it caused (when that span is in the same request), else the host of
+///   `server.address`;
+/// - an `exception` span event is an `error` event; a failed span's status message, when it has no
+///   exception, too;
+/// - INTERNAL spans carry no request of their own: their children are re-parented onto the nearest
+///   server or client span above them, so the call tree stays whole.
+///
+/// Without a correlation attribute, the trace ID is the correlation ID. Attributes the mapping does
+/// not read are kept as free-form fields.
+public enum SpanMapping {
+    typealias Span = Opentelemetry_Proto_Trace_V1_Span
+
+    /// Maps every span of `request`.
+    /// - Parameters:
+    ///   - limits: the size and range checks an NDJSON line gets; `nil` checks nothing.
+    ///   - now: the receiver's clock (timestamps too far ahead are refused).
+    public static func events(
+        from request: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest, limits: FieldLimits? = FieldLimits(),
+        now: Timestamp = .now()
+    ) -> OTLPMappedBatch {
+        let index = SpanIndex(request)
+        var batch = OTLPMappedBatch()
+        for resourceSpans in request.resourceSpans {
+            let identity = OTLPResourceIdentity(resourceSpans.resource)
+            guard let service = identity.service else {
+                batch.reject(resourceSpans.scopeSpans.reduce(0) { $0 + $1.spans.count }, OTLPResourceIdentity.missingServiceName)
+                continue
+            }
+            for scopeSpans in resourceSpans.scopeSpans {
+                let source = scopeSpans.scope.name.isEmpty ? nil : scopeSpans.scope.name
+                for span in scopeSpans.spans {
+                    do {
+                        let events = try SpanEvents(span: span, service: service, identity: identity, source: source, index: index).events()
+                        batch.accept(events, limits: limits, now: now)
+                    } catch {
+                        batch.reject(1, error.reason)
+                    }
+                }
+            }
+        }
+        return batch
+    }
+}
+
+/// The spans of one request by ID: what re-parenting and finding a callee's name need.
+struct SpanIndex {
+    struct Entry {
+        var kind: Opentelemetry_Proto_Trace_V1_Span.SpanKind
+        var parent: Data
+        var service: String?
+    }
+
+    private(set) var entries: [Data: Entry] = [:]
+    /// Server spans by the client span that caused them: the callee's own name for a call.
+    private(set) var calleeByClientSpan: [Data: String] = [:]
+
+    init(_ request: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest) {
+        for resourceSpans in request.resourceSpans {
+            let service = OTLPResourceIdentity(resourceSpans.resource).service
+            for scopeSpans in resourceSpans.scopeSpans {
+                for span in scopeSpans.spans {
+                    entries[span.spanID] = Entry(kind: span.kind, parent: span.parentSpanID, service: service)
+                    if span.kind == .server, !span.parentSpanID.isEmpty, let service { calleeByClientSpan[span.parentSpanID] = service }
+                }
+            }
+        }
+        // A server span's parent seen through internal spans is still the call that caused it.
+        for (client, callee) in calleeByClientSpan {
+            guard let entry = entries[client], entry.kind == .internal else { continue }
+            let caller = nearestRequestSpan(above: client)
+            if !caller.isEmpty, entries[caller]?.kind == .client { calleeByClientSpan[caller] = calleeByClientSpan[caller] ?? callee }
+        }
+    }
+
+    /// `parent` itself when it is a server or client span (or not in the request), else the nearest
+    /// such span above it.
+    func nearestRequestSpan(above parent: Data) -> Data {
+        var current = parent
+        for _ in 0..<64 {
+            guard let entry = entries[current], entry.kind == .internal || entry.kind == .unspecified else { return current }
+            guard !entry.parent.isEmpty else { return current }
+            current = entry.parent
+        }
+        return current
+    }
+}
+
+/// A mapping failure of one item (a span, a log record, a data point).
+struct OTLPItemError: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
+/// The events of one span.
+struct SpanEvents {
+    let span: Opentelemetry_Proto_Trace_V1_Span
+    let service: String
+    let identity: OTLPResourceIdentity
+    let source: String?
+    let index: SpanIndex
+
+    func events() throws(OTLPItemError) -> [Event] {
+        guard let traceID = OTLPIDs.traceID(span.traceID), let spanID = OTLPIDs.spanID(span.spanID) else {
+            throw OTLPItemError("a span with no valid trace_id (16 bytes) or span_id (8 bytes)")
+        }
+        guard let start = OTLPIDs.timestamp(nanos: span.startTimeUnixNano), let end = OTLPIDs.timestamp(nanos: span.endTimeUnixNano),
+            span.endTimeUnixNano >= span.startTimeUnixNano
+        else {
+            throw OTLPItemError("span \(OTLPIDs.hex(span.spanID)) has no start or end time, or ends before it starts")
+        }
+        var attributes = OTLPAttributes(span.attributes)
+        let parent = span.parentSpanID.isEmpty ? nil : OTLPIDs.spanID(index.nearestRequestSpan(above: span.parentSpanID))
+        let spanHex = OTLPIDs.hex(span.spanID)
+        let correlation = attributes.string("correlation_id", "correlation.id", "servicelog.correlation_id") ?? OTLPIDs.hex(span.traceID)
+        let durationMS = Double(span.endTimeUnixNano - span.startTimeUnixNano) / 1_000_000
+        let failed = span.status.code == .error
+        func event(_ time: Timestamp, _ level: Logger.Level, _ payload: EventPayload, id: String, message: String? = nil, span: SpanID = spanID, parent: SpanID? = parent) -> Event {
+            Event(
+                timestamp: time, level: level, service: service, payload: payload, message: message, eventID: "otlp:\(spanHex):\(id)",
+                host: identity.host, instance: identity.instance, source: source, correlationID: correlation, traceID: traceID,
+                spanID: span, parentSpanID: parent, traceFlags: self.span.flags == 0 ? nil : UInt8(truncatingIfNeeded: self.span.flags & 0xff))
+        }
+
+        var result: [Event] = []
+        switch span.kind {
+        case .server, .consumer:
+            let method = Self.method(&attributes)
+            let endpoint = attributes.string("http.route") ?? Self.path(attributes.string("url.path", "http.target")) ?? Self.rpcEndpoint(&attributes) ?? span.name
+            let status = Self.statusCode(&attributes)
+            let success = !failed && (status.map { $0 < 500 } ?? true)
+            let code = status ?? (success ? 200 : 500)
+            var startEvent = event(start, .info, .requestStart(RequestStart(method: method, endpoint: endpoint, userID: attributes.string("user.id", "enduser.id"))), id: "start")
+            let level: Logger.Level = !success ? .error : code >= 400 ? .warning : .info
+            var endEvent = event(end, level, .requestEnd(RequestEnd(method: method, endpoint: endpoint, statusCode: code, durationMS: durationMS, success: success)), id: "end")
+            let rest = attributes.remaining()
+            startEvent.attributes = rest
+            endEvent.attributes = rest
+            result = [startEvent, endEvent]
+        case .client, .producer:
+            let target = try Self.target(&attributes, span: span, index: index)
+            let method = Self.method(&attributes)
+            let endpoint = attributes.string("url.template", "http.route") ?? Self.path(attributes.string("url.full", "http.url"))
+                ?? Self.path(attributes.string("url.path", "http.target")) ?? Self.rpcEndpoint(&attributes)
+                ?? attributes.string("db.operation.name", "db.operation") ?? span.name
+            let status = Self.statusCode(&attributes)
+            let success = status.map { $0 > 0 && $0 < 500 } ?? !failed
+            let transport = success || status != nil ? nil : Self.transportError(&attributes, span: span)
+            let resend = attributes.int("http.request.resend_count")
+            var call = event(
+                end, success ? .info : .warning,
+                .serviceCall(ServiceCall(
+                    targetService: target, method: method, endpoint: endpoint, durationMS: durationMS, statusCode: status ?? (success ? 200 : 0),
+                    success: success, error: transport, attempt: resend.map { Int(clamping: $0) + 1 })),
+                id: "call")
+            call.attributes = attributes.remaining()
+            result = [call]
+        default:
+            break
+        }
+        // Exceptions belong to the request span that was running: the span itself, or for an internal
+        // span the request span above it.
+        let owner = span.kind == .internal || span.kind == .unspecified ? (parent ?? spanID) : spanID
+        var exceptions = 0
+        for (position, spanEvent) in span.events.enumerated() where spanEvent.name == "exception" {
+            var details = OTLPAttributes(spanEvent.attributes)
+            let type = details.string("exception.type") ?? "exception"
+            let message = details.string("exception.message") ?? type
+            var error = event(
+                OTLPIDs.timestamp(nanos: spanEvent.timeUnixNano) ?? end, .error,
+                .error(ErrorDetails(errorType: type, stack: details.string("exception.stacktrace"))), id: "exception:\(position)",
+                message: message, span: owner, parent: nil)
+            error.attributes = details.remaining()
+            result.append(error)
+            exceptions += 1
+        }
+        if failed, exceptions == 0, !span.status.message.isEmpty, span.kind == .server || span.kind == .consumer {
+            result.append(event(end, .error, .error(ErrorDetails(errorType: "span_status_error")), id: "status", message: span.status.message, parent: nil))
+        }
+        return result
+    }
+
+    static func method(_ attributes: inout OTLPAttributes) -> String {
+        guard let method = attributes.string("http.request.method", "http.method") else {
+            // gRPC rides on HTTP/2 POSTs; anything else has no HTTP method.
+            return attributes.string("rpc.system") == nil ? "_OTHER" : "POST"
+        }
+        return String(method.prefix(FieldSize.method))
+    }
+
+    /// The path of a URL or request target: no scheme, host, query or fragment.
+    static func path(_ value: String?) -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        var text = Substring(value)
+        if let scheme = text.range(of: "://") {
+            text = text[scheme.upperBound...]
+            text = text.firstIndex(of: "/").map { text[$0...] } ?? "/"
+        }
+        let path = text.prefix { $0 != "?" && $0 != "#" }
+        return path.isEmpty ? "/" : String(path)
+    }
+
+    static func rpcEndpoint(_ attributes: inout OTLPAttributes) -> String? {
+        guard let service = attributes.string("rpc.service") else { return nil }
+        return "/\(service)/\(attributes.string("rpc.method") ?? "")"
+    }
+
+    /// The HTTP status; a gRPC status as the HTTP status gRPC's own gateway answers with.
+    static func statusCode(_ attributes: inout OTLPAttributes) -> Int? {
+        if let code = attributes.int("http.response.status_code", "http.status_code") { return Int(clamping: code) }
+        guard let grpc = attributes.int("rpc.grpc.status_code") else { return nil }
+        let http: [Int64: Int] = [0: 200, 1: 499, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429, 9: 400, 10: 409, 11: 400, 12: 501, 14: 503, 16: 401]
+        return http[grpc] ?? 500
+    }
+
+    /// The called service: `peer.service`, the callee's own name when its span is in the request,
+    /// else the host the call went to (a Kubernetes service name without its cluster suffix).
+    static func target(_ attributes: inout OTLPAttributes, span: Opentelemetry_Proto_Trace_V1_Span, index: SpanIndex) throws(OTLPItemError) -> String {
+        if let peer = attributes.string("peer.service") { return peer }
+        if let callee = index.calleeByClientSpan[span.spanID] { return callee }
+        let host = attributes.string("server.address", "net.peer.name", "net.sock.peer.name")
+            ?? Self.host(attributes.string("url.full", "http.url")) ?? attributes.string("http.host").map { String($0.prefix { $0 != ":" }) }
+            ?? attributes.string("db.system.name", "db.system", "messaging.system")
+        guard let host, !host.isEmpty else {
+            throw OTLPItemError("client span \(OTLPIDs.hex(span.spanID)) names no callee: set peer.service or server.address")
+        }
+        for suffix in [".svc.cluster.local", ".svc"] where host.hasSuffix(suffix) {
+            return String(host.dropLast(suffix.count).split(separator: ".").first ?? Substring(host))
+        }
+        return host
+    }
+
+    static func host(_ url: String?) -> String? {
+        guard let url, let scheme = url.range(of: "://") else { return nil }
+        var authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("[") { return String(authority.dropFirst().prefix { $0 != "]" }) }
+        let host = authority.prefix { $0 != ":" }
+        return host.isEmpty ? nil : String(host)
+    }
+
+    /// Why a call got no response, from `error.type`, its exceptions and its status message, in the
+    /// format's words (`timeout`, `connection_refused`, ...).
+    static func transportError(_ attributes: inout OTLPAttributes, span: Opentelemetry_Proto_Trace_V1_Span) -> String {
+        var texts = [attributes.string("error.type") ?? "", span.status.message]
+        for spanEvent in span.events where spanEvent.name == "exception" {
+            var details = OTLPAttributes(spanEvent.attributes)
+            texts.append(details.string("exception.type") ?? "")
+            texts.append(details.string("exception.message") ?? "")
+        }
+        let text = texts.joined(separator: " ").lowercased()
+        let kinds: [(String, [String])] = [
+            ("timeout", ["timeout", "timed out", "deadline"]),
+            ("connection_refused", ["refused", "connectexception", "econnrefused"]),
+            ("connection_reset", ["reset", "broken pipe", "econnreset"]),
+            ("dns", ["unknownhost", "name resolution", "getaddrinfo", "nodename", "dns", "name or service not known"]),
+            ("tls", ["ssl", "tls", "certificate", "handshake"]),
+            ("cancelled", ["cancel"]),
+        ]
+        return kinds.first { _, words in words.contains { text.contains($0) } }?.0 ?? "other"
+    }
+}
