@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "ShipperFileSource", targets: ["ShipperFileSource"]),
         .library(name: "ShipperJournalSource", targets: ["ShipperJournalSource"]),
         .library(name: "ShipperHTTPSink", targets: ["ShipperHTTPSink"]),
+        .library(name: "ShipperOTLPSink", targets: ["ShipperOTLPSink"]),
         .library(name: "ShipperPipeline", targets: ["ShipperPipeline"]),
         .executable(name: "logshipper", targets: ["LogShipper"]),
         .executable(name: "analyzer", targets: ["Analyzer"]),
@@ -121,6 +122,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "ShipperOTLPSink",
+            dependencies: [
+                "ShipperCore",
+                "ServiceLog",
+                "OTLPModel",
+                "Gzip",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "ShipperPipeline",
             dependencies: [
                 "ShipperCore",
@@ -206,6 +219,7 @@ let package = Package(
                 "ShipperFileSource",
                 "ShipperJournalSource",
                 "ShipperHTTPSink",
+                "ShipperOTLPSink",
                 "ShipperPipeline",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -31,6 +31,11 @@ struct ShipperOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The analyzer's address (sink.url). Default: http://127.0.0.1:4180.", valueName: "url"))
     var to: String?
 
+    @Option(name: .customLong("to-otlp"), help: ArgumentHelp(
+        "Send OTLP/HTTP logs (protobuf, gzip) to this OpenTelemetry receiver instead, e.g. a Collector at "
+            + "http://127.0.0.1:4318 (sink.kind otlp, sink.url; posts to <url>/v1/logs).", valueName: "url"))
+    var toOTLP: String?
+
     @Option(help: ArgumentHelp(
         "File holding the analyzer's bearer token (sink.token_file). Or set LOGSHIPPER_SINK_TOKEN; a token "
             + "flag would show in the process list.", valueName: "path"))
@@ -77,6 +82,13 @@ struct ShipperOptions: ParsableArguments {
             if !journal, raw["journald.enabled"] == nil { raw.set("journald.enabled", .scalar("true"), origin: "--unit/--identifier/--match") }
         }
         if let to { raw.set("sink.url", .scalar(to), origin: "--to") }
+        if let toOTLP {
+            if to != nil {
+                raw.report(SettingProblem(key: "sink.url", origin: "--to-otlp", message: "--to and --to-otlp both name the receiver", fix: "give only one of them"))
+            }
+            raw.set("sink.kind", .scalar("otlp"), origin: "--to-otlp")
+            raw.set("sink.url", .scalar(toOTLP), origin: "--to-otlp")
+        }
         if let tokenFile { raw.set("sink.token_file", .scalar(tokenFile), origin: "--token-file") }
         if !header.isEmpty {
             var headers: [String: String] = [:]

@@ -40,7 +40,8 @@ struct ValidateConfiguration: ParsableCommand {
         if settings.journald.enabled {
             print("  journald:   \(settings.journald.matches.isEmpty ? "all entries" : settings.journald.matches.joined(separator: " "))")
         }
-        print("  sink:       \(settings.sink.url)\(settings.sink.token == nil ? "" : " (with token)")")
+        let kind = settings.sink.kind == .otlp ? "OTLP/HTTP logs to " : ""
+        print("  sink:       \(kind)\(settings.sink.url)\(settings.sink.token == nil ? "" : " (with token)")")
         print("  state dir:  \(settings.stateDirectory)")
         print("  metrics:    \(settings.metricsListen.map { "\($0.host):\($0.port)" } ?? "off")")
     }

@@ -20,7 +20,7 @@ private let curlGlobalInit: CURLcode = servicelog_curl_global_init_all()
 /// to `requestTimeout`. Use it from one thread (the pipeline's delivery thread), or at least from one
 /// thread at a time.
 public final class HTTPSink: BatchSink {
-    /// The URL every batch is posted to (the endpoint, plus `/v1/events` when it had no path).
+    /// The URL every batch is posted to (the endpoint, plus its default path when it had no path).
     public let url: String
     /// New connections opened so far (libcurl's CURLINFO_NUM_CONNECTS, summed over requests): stays at 1
     /// while the connection is reused.
@@ -44,7 +44,7 @@ public final class HTTPSink: BatchSink {
         guard curlGlobalInit == CURLE_OK else {
             throw HTTPSinkError("libcurl failed to initialise: \(String(cString: curl_easy_strerror(curlGlobalInit)))")
         }
-        let endpoint = try ResolvedEndpoint.resolve(configuration.endpoint)
+        let endpoint = try ResolvedEndpoint.resolve(configuration.endpoint, defaultPath: configuration.defaultPath)
         let fixedHeaders = try Self.fixedHeaders(configuration)
         try Self.validate(configuration)
         guard let handle = curl_easy_init() else { throw HTTPSinkError("libcurl could not create a handle (out of memory?)") }
@@ -177,7 +177,7 @@ public final class HTTPSink: BatchSink {
 
     /// Headers the sink sets itself (lower-cased), with the hint the refusal message gives.
     private static let managedHeaders: [String: String] = [
-        "content-type": "always application/x-ndjson",
+        "content-type": "set it with contentType",
         "content-encoding": "taken from each batch",
         "content-length": "set from each batch",
         "transfer-encoding": "not used (the length is known)",
@@ -189,7 +189,7 @@ public final class HTTPSink: BatchSink {
     /// The header lines every request carries, after checking the custom ones.
     private static func fixedHeaders(_ configuration: HTTPSinkConfiguration) throws(HTTPSinkError) -> [String] {
         var lines = [
-            "Content-Type: application/x-ndjson",
+            "Content-Type: \(configuration.contentType)",
             // An empty Expect stops libcurl from waiting for "100 Continue" before sending large bodies.
             "Expect:",
         ]

@@ -8,9 +8,15 @@ public struct HTTPSinkConfiguration: Sendable, Hashable {
 
     /// The analyzer's base URL, such as `http://127.0.0.1:4180`; `http` and `https` only.
     ///
-    /// With no path (or just `/`) the sink posts to `<endpoint>/v1/events`. A URL with any other path
+    /// With no path (or just `/`) the sink posts to `<endpoint>` + ``defaultPath``. A URL with any other path
     /// (`https://gateway.example/ingest/events`, say, behind a proxy) is used as is.
     public var endpoint: String
+    /// The path posted to when `endpoint` has none. Default: `/v1/events` (the analyzer's ingest);
+    /// `/v1/logs` for an OTLP receiver.
+    public var defaultPath: String
+    /// The `Content-Type` of every request. Default: `application/x-ndjson`; `application/x-protobuf`
+    /// for OTLP.
+    public var contentType: String
     /// Sent as `Authorization: Bearer <token>` when set. Default: none.
     public var bearerToken: String?
     /// Extra request headers (a proxy's API key, a tenant ID). Default: none. Headers the sink manages
@@ -45,9 +51,13 @@ public struct HTTPSinkConfiguration: Sendable, Hashable {
         caFile: String? = nil,
         insecureSkipVerify: Bool = false,
         userAgent: String = HTTPSinkConfiguration.defaultUserAgent,
-        maxResponseBytes: Int = 2 << 20
+        maxResponseBytes: Int = 2 << 20,
+        defaultPath: String = "/v1/events",
+        contentType: String = "application/x-ndjson"
     ) {
         self.endpoint = endpoint
+        self.defaultPath = defaultPath
+        self.contentType = contentType
         self.bearerToken = bearerToken
         self.headers = headers
         self.connectTimeout = connectTimeout

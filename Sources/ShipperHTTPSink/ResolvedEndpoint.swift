@@ -15,7 +15,7 @@ struct ResolvedEndpoint: Sendable, Hashable {
 
     /// Parses `endpoint`; throws a message naming the value and the fix when it is not an absolute
     /// http(s) URL with a host.
-    static func resolve(_ endpoint: String) throws(HTTPSinkError) -> ResolvedEndpoint {
+    static func resolve(_ endpoint: String, defaultPath: String = ResolvedEndpoint.defaultPath) throws(HTTPSinkError) -> ResolvedEndpoint {
         let example = "use an absolute URL such as http://127.0.0.1:4180"
         // Checked before libcurl so that "localhost:4180" or "ftp://…" get a message about the scheme
         // rather than libcurl's generic one.

@@ -46,6 +46,17 @@ import Testing
     }
 
     @Test(.enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))
+    func otlpSinkIsNamedAndItsMistakesExplained() throws {
+        let good = try Self.shipper(["validate", "--to-otlp", "http://127.0.0.1:4318", "--file", "/tmp/none.log"])
+        #expect(good.status == 0)
+        #expect(good.output.contains("sink:       OTLP/HTTP logs to http://127.0.0.1:4318"))
+        let unknown = try Self.shipper(["validate", "--set", "sink.kind=kafka", "--file", "/tmp/none.log"])
+        #expect(unknown.status == 1 && unknown.output.contains("sink.kind (--set sink.kind): 'kafka' is not a sink kind. Fix: write analyzer or otlp."))
+        let both = try Self.shipper(["validate", "--to", "http://a:1", "--to-otlp", "http://b:2", "--file", "/tmp/none.log"])
+        #expect(both.status == 1 && both.output.contains("--to and --to-otlp both name the receiver"))
+    }
+
+    @Test(.enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))
     func validateAcceptsAGoodFileAndLayersEnvironmentAndFlags() throws {
         let harness = try ProcessHarness("validate-ok")
         defer { harness.cleanUp() }

@@ -47,6 +47,8 @@ enum ShipperAssembly {
         HTTPSinkConfiguration(
             endpoint: settings.sink.url, bearerToken: settings.sink.token, headers: settings.sink.headers,
             connectTimeout: settings.sink.connectTimeout, requestTimeout: settings.sink.requestTimeout,
-            caFile: settings.sink.caFile, insecureSkipVerify: settings.sink.insecureSkipVerify)
+            caFile: settings.sink.caFile, insecureSkipVerify: settings.sink.insecureSkipVerify,
+            defaultPath: settings.sink.kind == .otlp ? "/v1/logs" : "/v1/events",
+            contentType: settings.sink.kind == .otlp ? "application/x-protobuf" : "application/x-ndjson")
     }
 }

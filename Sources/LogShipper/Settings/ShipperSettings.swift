@@ -20,6 +20,15 @@ struct ShipperSettings: Sendable {
     }
 
     struct Sink: Sendable {
+        /// What the receiver speaks.
+        enum Kind: String, Sendable, CaseIterable {
+            /// The analyzer's NDJSON ingest.
+            case analyzer
+            /// OTLP/HTTP logs (protobuf).
+            case otlp
+        }
+
+        var kind = Kind.analyzer
         var url = "http://127.0.0.1:4180"
         var token: String?
         var headers: [String: String] = [:]
@@ -66,6 +75,13 @@ struct ShipperSettings: Sendable {
         reader.boolean("journald.start_at_end") { settings.journald.startAtEnd = $0 }
         reader.string("service") { settings.service = $0 }
         reader.string("host") { settings.host = $0 }
+        if let value = reader.scalar("sink.kind") {
+            if let kind = Sink.Kind(rawValue: value.lowercased()) {
+                settings.sink.kind = kind
+            } else {
+                reader.problem("sink.kind", "'\(value)' is not a sink kind", fix: "write analyzer or otlp")
+            }
+        }
         reader.string("sink.url") { settings.sink.url = $0 }
         reader.string("sink.token") { settings.sink.token = $0 }
         if let path = reader.scalar("sink.token_file") {
