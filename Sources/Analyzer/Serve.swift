@@ -26,6 +26,11 @@ struct Serve: AsyncParsableCommand {
               503 the store failed, or requests in progress hold --max-in-flight-bytes; nothing was \
             stored, retry after Retry-After seconds
 
+            OpenTelemetry: POST /v1/traces, /v1/logs and /v1/metrics take OTLP/HTTP (application/x-protobuf \
+            or application/json, gzip ok) from any SDK, the OpenTelemetry Collector, Vector or Fluent Bit, \
+            under the same limits and token; spans, log records and gauges become canonical events, and \
+            refused items are named in OTLP's partial_success (docs/opentelemetry.md).
+
             Lines are checked against the format's limits (docs/event-format.md: sizes of names, ranges of \
             durations, status codes, gauges, timestamps no more than 24 h ahead of this clock); a line \
             outside them is invalid with a reason, never stored cut. Connections idle for --idle-timeout \
@@ -69,7 +74,7 @@ struct Serve: AsyncParsableCommand {
     var port = 4180
 
     @Option(help: ArgumentHelp(
-        "Require 'Authorization: Bearer TOKEN' on POST /v1/events. Defaults to $ANALYZER_TOKEN.",
+        "Require 'Authorization: Bearer TOKEN' on POST /v1/events and the OTLP paths. Defaults to $ANALYZER_TOKEN.",
         discussion: "Prefer the environment variable: a flag is visible to other users in the process list."))
     var token: String?
 
