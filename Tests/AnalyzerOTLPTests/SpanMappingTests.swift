@@ -107,13 +107,16 @@ struct SpanMappingTests {
         let backwards = OTLPFixtures.span(10, kind: .server, name: "x", from: 5, to: 1)
         let noPeer = OTLPFixtures.span(11, parent: 1, kind: .client, name: "x", from: 0, to: 1)
         let tooLong = OTLPFixtures.span(12, kind: .server, name: "x", from: 0, to: 1, attributes: [OTLPFixtures.attribute(String(repeating: "k", count: 300), "v")])
+        let endlessRetries = OTLPFixtures.span(
+            17, parent: 1, kind: .client, name: "x", from: 0, to: 1,
+            attributes: [OTLPFixtures.attribute("peer.service", "db"), OTLPFixtures.attribute("http.request.resend_count", Int64.max)])
         let good = OTLPFixtures.span(13, kind: .server, name: "GET /ok", from: 0, to: 1)
         let batch = mapped(OTLPFixtures.traces([
-            ("api", [noIDs, backwards, noPeer, tooLong, good]),
+            ("api", [noIDs, backwards, noPeer, tooLong, endlessRetries, good]),
             (nil, [OTLPFixtures.span(14, kind: .server, name: "x", from: 0, to: 1), OTLPFixtures.span(15, kind: .server, name: "x", from: 0, to: 1)]),
         ]))
         #expect(batch.acceptedItems == 1)
-        #expect(batch.rejectedItems == 6)
+        #expect(batch.rejectedItems == 7)
         #expect(batch.events.count == 2 && batch.events.allSatisfy { $0.spanID.map { "\($0)" } == "000000000000ab0d" })
         let reasons = batch.reasons.joined(separator: "\n")
         #expect(reasons.contains("no valid trace_id"))
@@ -121,6 +124,7 @@ struct SpanMappingTests {
         #expect(reasons.contains("names no callee"))
         #expect(reasons.contains("over the 256-byte limit"))
         #expect(reasons.contains("no service.name"))
+        #expect(reasons.contains("field 'attempt'"))
     }
 
     @Test("gRPC spans: the method is POST, the endpoint /service/method, the status mapped to HTTP's")

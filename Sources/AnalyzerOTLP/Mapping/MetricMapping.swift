@@ -99,7 +99,7 @@ struct SampleBuilder {
         case .asInt(let int): Double(int)
         case nil: .nan
         }
-        guard value.isFinite else { return }
+        guard value.isFinite, !metric.name.isEmpty else { return }
         pointCount += 1
         let name = metric.name
         var attributes = OTLPAttributes(point.attributes)

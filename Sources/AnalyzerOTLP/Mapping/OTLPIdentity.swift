@@ -58,3 +58,28 @@ enum OTLPIDs {
         return Timestamp(microsecondsSinceEpoch: Int64(nanos / 1000))
     }
 }
+
+extension Data {
+    /// Bytes from an even number of hex digits; `nil` for anything else.
+    init?(hexDigits text: String) {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        func nibble(_ digit: UInt8) -> UInt8? {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        var position = 0
+        while position < digits.count {
+            guard let high = nibble(digits[position]), let low = nibble(digits[position + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            position += 2
+        }
+        self.init(bytes)
+    }
+}

@@ -161,7 +161,7 @@ struct SpanEvents {
                 end, success ? .info : .warning,
                 .serviceCall(ServiceCall(
                     targetService: target, method: method, endpoint: endpoint, durationMS: durationMS, statusCode: status ?? (success ? 200 : 0),
-                    success: success, error: transport, attempt: resend.map { Int(clamping: $0) + 1 })),
+                    success: success, error: transport, attempt: resend.map { Int(max(-1, min($0, 1_000_000))) + 1 })),
                 id: "call")
             call.attributes = attributes.remaining()
             result = [call]
