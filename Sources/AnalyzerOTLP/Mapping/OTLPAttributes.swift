@@ -50,6 +50,43 @@ struct OTLPAttributes {
         return nil
     }
 
+    /// The first of `names` that is a number.
+    mutating func double(_ names: String...) -> Double? {
+        for name in names {
+            let number: Double? = switch values[name]?.value {
+            case .doubleValue(let double)?: double.isFinite ? double : nil
+            case .intValue(let int)?: Double(int)
+            default: nil
+            }
+            if let number {
+                consumed.insert(name)
+                return number
+            }
+        }
+        return nil
+    }
+
+    /// `name` when it is a boolean.
+    mutating func bool(_ name: String) -> Bool? {
+        guard case .boolValue(let bool)? = values[name]?.value else { return nil }
+        consumed.insert(name)
+        return bool
+    }
+
+    /// The numeric attributes not read, by name (a resource sample's further gauges).
+    mutating func remainingNumbers() -> [String: Double] {
+        var result: [String: Double] = [:]
+        for (key, value) in values where !consumed.contains(key) && !key.isEmpty && !FieldName.isReserved(key) {
+            switch value.value {
+            case .doubleValue(let double) where double.isFinite: result[key] = double
+            case .intValue(let int): result[key] = Double(int)
+            default: continue
+            }
+            consumed.insert(key)
+        }
+        return result
+    }
+
     /// What was not read, as free-form event fields: dotted names stay as they are (`http.user_agent`),
     /// a name that is one of the format's own gets the collision prefix.
     func remaining() -> [String: JSONValue] {
