@@ -1,6 +1,11 @@
 /// The three kinds of telemetry OTLP/HTTP carries, each on its own path.
 public enum OTLPSignal: String, Sendable, CaseIterable {
-    case traces, logs, metrics
+    /// `POST /v1/traces`: spans.
+    case traces
+    /// `POST /v1/logs`: log records.
+    case logs
+    /// `POST /v1/metrics`: data points.
+    case metrics
 
     /// What one item of the signal is called in OTLP's partial success (`rejected_spans`, ...).
     var itemName: String {
