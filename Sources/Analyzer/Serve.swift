@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLog
 
 /// `analyzer serve`: the ingest endpoint logshipper delivers to, in front of the SQLite store.
@@ -189,6 +190,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try serverConfiguration()
+        // Before the store is created: a port in use must not leave a new store behind.
+        try await ListenAddress.checkAvailable(host: configuration.host, port: configuration.port)
         // The analyzer writes its own log as canonical events, like the services it watches.
         ServiceLog.bootstrap(service: "analyzer")
         let eventStore: SQLiteEventStore
@@ -203,6 +206,11 @@ struct Serve: AsyncParsableCommand {
                 store: eventStore, policy: $0, interval: .milliseconds(Int64(retention.retentionInterval * 60_000)),
                 logger: Logger(label: "analyzer.retention"))
         }
-        try await server.makeApplication(retention: retentionService).runService()
+        do {
+            try await server.makeApplication(retention: retentionService).runService()
+        } catch let error as IOError where error.errnoCode == 98 {
+            // Taken between the check and the bind.
+            throw ValidationError(ListenAddress.message(error, host: configuration.host, port: configuration.port))
+        }
     }
 }
