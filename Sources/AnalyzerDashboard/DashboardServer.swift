@@ -49,15 +49,14 @@ public struct DashboardServer: Sendable {
 
     /// Every route: ingest and health from ``AnalyzerServer``, then the guarded dashboard routes.
     public func makeRouter() -> Router<BasicRequestContext> {
-        let router = ingest.makeRouter()
         let configuration = ingest.configuration
         // OTLP/HTTP beside `/v1/events`: the same store, limits, memory budget and token.
-        let otlp = router.group("v1")
-        if let token = configuration.token { otlp.add(middleware: BearerTokenMiddleware(token: token)) }
-        OTLPRoutes<BasicRequestContext>(
-            store: ingest.store, limits: configuration.limits, retryAfterSeconds: configuration.retryAfterSeconds,
-            bodyTimeout: configuration.bodyTimeout, budget: ingest.ingestBudget, tokenRequired: configuration.token != nil
-        ).addRoutes(to: otlp)
+        let router = ingest.makeRouter { v1 in
+            OTLPRoutes<BasicRequestContext>(
+                store: ingest.store, limits: configuration.limits, retryAfterSeconds: configuration.retryAfterSeconds,
+                bodyTimeout: configuration.bodyTimeout, budget: ingest.ingestBudget, tokenRequired: configuration.token != nil
+            ).addRoutes(to: v1)
+        }
         let guarded = router.group().add(middleware: DashboardAccessMiddleware(token: ingest.configuration.token))
         PageRoutes<BasicRequestContext>(assets: assets).addRoutes(to: guarded)
         APIRoutes<BasicRequestContext>(store: ingest.store, monitor: monitor, hub: hub, configuration: dashboard)

@@ -31,7 +31,11 @@ public struct AnalyzerServer: Sendable {
     }
 
     /// The routes, without a server: for tests that drive the router directly, or to mount elsewhere.
-    public func makeRouter() -> Router<BasicRequestContext> {
+    /// - Parameter moreIngest: adds further ingest routes (the OTLP ones) under `/v1`, behind the same
+    ///   bearer token.
+    public func makeRouter(
+        moreIngest: (RouterGroup<BasicRequestContext>) -> Void = { _ in }
+    ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("healthz") { _, _ in "ok" }
         let v1 = router.group("v1")
@@ -42,6 +46,7 @@ public struct AnalyzerServer: Sendable {
             store: store, limits: configuration.limits, retryAfterSeconds: configuration.retryAfterSeconds,
             bodyTimeout: configuration.bodyTimeout, budget: ingestBudget, tokenRequired: configuration.token != nil
         ).addRoutes(to: v1)
+        moreIngest(v1)
         return router
     }
 

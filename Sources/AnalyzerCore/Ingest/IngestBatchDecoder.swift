@@ -133,7 +133,8 @@ public struct IngestBatchDecoder: ~Copyable {
         try gunzip.feed(chunk) { consume($0, into: &reader, budget: &budget) }
     }
 
-    private static func ingestError(_ error: GzipError) -> IngestError {
+    /// The ingest refusal for a gzip failure (also used by the OTLP receiver, which inflates whole bodies).
+    package static func ingestError(_ error: GzipError) -> IngestError {
         switch error {
         case .tooLarge(let limit): .decompressedTooLarge(limit: limit)
         case .corrupt, .truncated: .corruptCompression("\(error)")

@@ -67,8 +67,8 @@ public enum LogRecordMapping {
             payload = .log
         }
         let correlation = attributes.string("correlation_id", "correlation.id", "servicelog.correlation_id")
-            ?? (traceID == nil ? nil : OTLPIDs.hex(record.traceID))
-        let parent = attributes.string("servicelog.parent_span_id").flatMap { hex in OTLPIDs.spanID(Data(hexDigits: hex) ?? Data()) }
+            ?? (traceID == nil ? nil : HexID.string(record.traceID))
+        let parent = attributes.string("servicelog.parent_span_id").flatMap(HexID.spanID)
         let eventID = attributes.string("log.record.uid") ?? Self.derivedID(record, service: service, instance: identity.instance, message: message)
         var event = Event(
             timestamp: time, level: level, service: service, payload: payload, message: message.isEmpty ? nil : message, eventID: eventID,
@@ -105,7 +105,7 @@ public enum LogRecordMapping {
             payload = .serviceCall(ServiceCall(
                 targetService: target, method: method, endpoint: endpoint, durationMS: seconds * 1000, statusCode: Int(clamping: status),
                 success: probe.bool("servicelog.success") ?? (status > 0 && status < 500), error: probe.string("error.type"),
-                attempt: probe.int("http.request.resend_count").map { Int(max(-1, min($0, 1_000_000))) + 1 }))
+                attempt: probe.attempt()))
         case .resource:
             guard let bytes = probe.double("process.memory.usage"), let ratio = probe.double("process.cpu.utilization") else { return nil }
             let threads = probe.int("process.thread.count").map { Int(clamping: $0) }
@@ -147,7 +147,7 @@ public enum LogRecordMapping {
     /// span and text, hashed.
     static func derivedID(_ record: Opentelemetry_Proto_Logs_V1_LogRecord, service: String, instance: String?, message: String) -> String {
         var hash = FNV1a()
-        for part in [service, instance ?? "", String(record.timeUnixNano), String(record.observedTimeUnixNano), OTLPIDs.hex(record.spanID), message] {
+        for part in [service, instance ?? "", String(record.timeUnixNano), String(record.observedTimeUnixNano), HexID.string(record.spanID), message] {
             hash.add(part.utf8)
             hash.add(0x1f)
         }

@@ -50,6 +50,12 @@ struct OTLPAttributes {
         return nil
     }
 
+    /// The format's `attempt` from `http.request.resend_count` (retries so far, so attempt = count + 1);
+    /// a count beyond any attempt is kept out of range (and refused by the limits), never overflowed.
+    mutating func attempt() -> Int? {
+        int("http.request.resend_count").map { Int(max(-1, min($0, 1_000_000))) + 1 }
+    }
+
     /// The first of `names` that is a number.
     mutating func double(_ names: String...) -> Double? {
         for name in names {
@@ -111,29 +117,12 @@ struct OTLPAttributes {
         }
     }
 
-    /// An OTLP value as one line of text (a log body): strings as they are, anything else as JSON.
+    /// An OTLP value as one line of text (a log body): strings as they are, anything else as compact
+    /// JSON with sorted keys, written by the format's own encoder.
     static func text(_ value: Opentelemetry_Proto_Common_V1_AnyValue) -> String {
         if case .stringValue(let string) = value.value { return string }
-        return json(value).compactText
-    }
-}
-
-extension JSONValue {
-    /// Compact JSON text, keys sorted (for log bodies that are maps or lists).
-    var compactText: String {
-        switch self {
-        case .null: "null"
-        case .bool(let bool): String(bool)
-        case .int(let int): String(int)
-        case .double(let double): String(double)
-        case .string(let string): Self.quoted(string)
-        case .array(let values): "[" + values.map(\.compactText).joined(separator: ",") + "]"
-        case .object(let members): "{" + members.sorted { $0.key < $1.key }.map { Self.quoted($0.key) + ":" + $0.value.compactText }.joined(separator: ",") + "}"
-        }
-    }
-
-    private static func quoted(_ string: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [string], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
-        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+        var out = OutputBuffer(capacity: 256)
+        JSONWriter.writeValue(json(value), stringLimit: .max, into: &out)
+        return out.string
     }
 }

@@ -40,46 +40,9 @@ enum OTLPIDs {
         return data.withUnsafeBytes { SpanID(bytes: $0.loadUnaligned(as: SpanID.Bytes.self)) }
     }
 
-    /// Lower-case hex, as the format writes IDs.
-    static func hex(_ data: Data) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(data.count * 2)
-        for byte in data {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// Nanoseconds since the epoch as a timestamp (microseconds); 0 means unset.
     static func timestamp(nanos: UInt64) -> Timestamp? {
         guard nanos > 0 else { return nil }
         return Timestamp(microsecondsSinceEpoch: Int64(nanos / 1000))
-    }
-}
-
-extension Data {
-    /// Bytes from an even number of hex digits; `nil` for anything else.
-    init?(hexDigits text: String) {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        func nibble(_ digit: UInt8) -> UInt8? {
-            switch digit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-            default: nil
-            }
-        }
-        var position = 0
-        while position < digits.count {
-            guard let high = nibble(digits[position]), let low = nibble(digits[position + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            position += 2
-        }
-        self.init(bytes)
     }
 }

@@ -117,12 +117,12 @@ struct SpanEvents {
         guard let start = OTLPIDs.timestamp(nanos: span.startTimeUnixNano), let end = OTLPIDs.timestamp(nanos: span.endTimeUnixNano),
             span.endTimeUnixNano >= span.startTimeUnixNano
         else {
-            throw OTLPItemError("span \(OTLPIDs.hex(span.spanID)) has no start or end time, or ends before it starts")
+            throw OTLPItemError("span \(HexID.string(span.spanID)) has no start or end time, or ends before it starts")
         }
         var attributes = OTLPAttributes(span.attributes)
         let parent = span.parentSpanID.isEmpty ? nil : OTLPIDs.spanID(index.nearestRequestSpan(above: span.parentSpanID))
-        let spanHex = OTLPIDs.hex(span.spanID)
-        let correlation = attributes.string("correlation_id", "correlation.id", "servicelog.correlation_id") ?? OTLPIDs.hex(span.traceID)
+        let spanHex = HexID.string(span.spanID)
+        let correlation = attributes.string("correlation_id", "correlation.id", "servicelog.correlation_id") ?? HexID.string(span.traceID)
         let durationMS = Double(span.endTimeUnixNano - span.startTimeUnixNano) / 1_000_000
         let failed = span.status.code == .error
         func event(_ time: Timestamp, _ level: Logger.Level, _ payload: EventPayload, id: String, message: String? = nil, span: SpanID = spanID, parent: SpanID? = parent) -> Event {
@@ -156,12 +156,12 @@ struct SpanEvents {
             let status = Self.statusCode(&attributes)
             let success = status.map { $0 > 0 && $0 < 500 } ?? !failed
             let transport = success || status != nil ? nil : Self.transportError(&attributes, span: span)
-            let resend = attributes.int("http.request.resend_count")
+            let attempt = attributes.attempt()
             var call = event(
                 end, success ? .info : .warning,
                 .serviceCall(ServiceCall(
                     targetService: target, method: method, endpoint: endpoint, durationMS: durationMS, statusCode: status ?? (success ? 200 : 0),
-                    success: success, error: transport, attempt: resend.map { Int(max(-1, min($0, 1_000_000))) + 1 })),
+                    success: success, error: transport, attempt: attempt)),
                 id: "call")
             call.attributes = attributes.remaining()
             result = [call]
@@ -232,7 +232,7 @@ struct SpanEvents {
             ?? Self.host(attributes.string("url.full", "http.url")) ?? attributes.string("http.host").map { String($0.prefix { $0 != ":" }) }
             ?? attributes.string("db.system.name", "db.system", "messaging.system")
         guard let host, !host.isEmpty else {
-            throw OTLPItemError("client span \(OTLPIDs.hex(span.spanID)) names no callee: set peer.service or server.address")
+            throw OTLPItemError("client span \(HexID.string(span.spanID)) names no callee: set peer.service or server.address")
         }
         for suffix in [".svc.cluster.local", ".svc"] where host.hasSuffix(suffix) {
             return String(host.dropLast(suffix.count).split(separator: ".").first ?? Substring(host))

@@ -40,11 +40,7 @@ struct OTLPBodyReader {
             }
             try gunzip.finish()
         } catch let error as GzipError {
-            switch error {
-            case .tooLarge(let limit): throw .decompressedTooLarge(limit: limit)
-            case .corrupt, .truncated: throw .corruptCompression("\(error)")
-            case .zlib: throw .decompressorFailed("\(error)")
-            }
+            throw IngestBatchDecoder.ingestError(error)
         } catch {
             throw .decompressorFailed("\(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLog
 import SwiftProtobuf
 
 /// Decodes one OTLP message from a whole (already inflated) body.
@@ -49,8 +50,11 @@ enum OTLPMessageDecoding {
             var result: [String: Any] = [:]
             for (key, member) in object {
                 if idFields.contains(key), let hex = member as? String {
-                    guard let bytes = Data(hexDigits: hex) else { throw Failure(description: "field '\(key)': '\(hex.prefix(40))' is not hex") }
-                    result[key] = bytes.base64EncodedString()
+                    // Case-insensitive, any even length: a wrong-length ID is refused with its span, not the request.
+                    guard let bytes = HexID.parse(hex.lowercased(), byteCount: hex.utf8.count / 2, allowZero: true) else {
+                        throw Failure(description: "field '\(key)': '\(hex.prefix(40))' is not hex")
+                    }
+                    result[key] = Data(bytes).base64EncodedString()
                 } else {
                     result[key] = try rewrite(member, depth: depth + 1)
                 }
