@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import NIOCore
 import NIOPosix
 
@@ -17,13 +18,18 @@ enum ListenAddress {
         }
     }
 
+    /// Whether a bind failed because something else listens there.
+    static func isAddressInUse(_ error: any Error) -> Bool {
+        (error as? IOError)?.errnoCode == EADDRINUSE
+    }
+
     /// What a failed bind says to the operator.
     static func message(_ error: any Error, host: String, port: Int) -> String {
-        if let io = error as? IOError, io.errnoCode == 98 /* EADDRINUSE */ {
+        if isAddressInUse(error) {
             return "cannot listen on \(host):\(port) (--host/--port): the address is already in use. "
                 + "Stop what listens there (ss -ltnp 'sport = :\(port)' shows it) or choose another --port."
         }
-        if let io = error as? IOError, io.errnoCode == 13 /* EACCES */ {
+        if (error as? IOError)?.errnoCode == EACCES {
             return "cannot listen on \(host):\(port) (--host/--port): permission denied (ports below 1024 need privileges); choose a --port above 1023."
         }
         return "cannot listen on \(host):\(port) (--host/--port): \(error)"

@@ -4,7 +4,6 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
-import NIOCore
 import ServiceLog
 
 /// `analyzer serve`: the ingest endpoint logshipper delivers to, in front of the SQLite store.
@@ -208,7 +207,7 @@ struct Serve: AsyncParsableCommand {
         }
         do {
             try await server.makeApplication(retention: retentionService).runService()
-        } catch let error as IOError where error.errnoCode == 98 {
+        } catch where ListenAddress.isAddressInUse(error) {
             // Taken between the check and the bind.
             throw ValidationError(ListenAddress.message(error, host: configuration.host, port: configuration.port))
         }

@@ -22,7 +22,7 @@ struct RunShipper: AsyncParsableCommand {
             throw StartError(problems.map(\.description).joined(separator: "\n"))
         }
         // Refuse a bad sink URL before anything is created on disk.
-        _ = try HTTPSinkFactory.make(ShipperAssembly.sinkConfiguration(settings))
+        _ = try HTTPSinkFactory.make(ShipperAssembly.sinkConfiguration(settings), kind: settings.sink.kind)
         // Its own log is canonical events on stdout, like the services it ships for.
         ServiceLog.bootstrap(service: "logshipper", level: settings.logLevel)
         let registry = PrometheusCollectorRegistry()
@@ -34,8 +34,8 @@ struct RunShipper: AsyncParsableCommand {
             pipeline = try Pipeline(
                 configuration: ShipperAssembly.pipelineConfiguration(settings),
                 sources: ShipperAssembly.sources(settings),
-                sink: { [sinkConfiguration = ShipperAssembly.sinkConfiguration(settings)] in
-                    try HTTPSinkFactory.make(sinkConfiguration)
+                sink: { [sinkConfiguration = ShipperAssembly.sinkConfiguration(settings), kind = settings.sink.kind] in
+                    try HTTPSinkFactory.make(sinkConfiguration, kind: kind)
                 },
                 logger: logger)
         } catch {

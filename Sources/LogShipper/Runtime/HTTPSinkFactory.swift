@@ -5,10 +5,10 @@ import ShipperOTLPSink
 /// Creates the libcurl sink, turning its configuration error into one that names the setting; for an
 /// OTLP receiver, behind the stage that encodes each batch as OTLP logs.
 enum HTTPSinkFactory {
-    static func make(_ configuration: HTTPSinkConfiguration) throws -> any BatchSink {
+    static func make(_ configuration: HTTPSinkConfiguration, kind: ShipperSettings.Sink.Kind) throws -> any BatchSink {
         do {
             let http = try HTTPSink(configuration: configuration)
-            return configuration.contentType == "application/x-protobuf" ? OTLPBatchSink(sending: http) : http
+            return kind == .otlp ? OTLPBatchSink(sending: http) : http
         } catch {
             throw SettingProblem(key: "sink", origin: "settings", message: error.description, fix: "correct sink.url / --to or the sink options named above")
         }

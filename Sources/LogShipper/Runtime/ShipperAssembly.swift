@@ -48,7 +48,6 @@ enum ShipperAssembly {
             endpoint: settings.sink.url, bearerToken: settings.sink.token, headers: settings.sink.headers,
             connectTimeout: settings.sink.connectTimeout, requestTimeout: settings.sink.requestTimeout,
             caFile: settings.sink.caFile, insecureSkipVerify: settings.sink.insecureSkipVerify,
-            defaultPath: settings.sink.kind == .otlp ? "/v1/logs" : "/v1/events",
-            contentType: settings.sink.kind == .otlp ? "application/x-protobuf" : "application/x-ndjson")
+            defaultPath: settings.sink.kind.defaultPath, contentType: settings.sink.kind.contentType)
     }
 }

@@ -26,6 +26,11 @@ struct ShipperSettings: Sendable {
             case analyzer
             /// OTLP/HTTP logs (protobuf).
             case otlp
+
+            /// Where the receiver takes batches when `sink.url` has no path.
+            var defaultPath: String { self == .otlp ? "/v1/logs" : "/v1/events" }
+            /// The `Content-Type` of a batch.
+            var contentType: String { self == .otlp ? "application/x-protobuf" : "application/x-ndjson" }
         }
 
         var kind = Kind.analyzer
