@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "ServiceLog", targets: ["ServiceLog"]),
         .library(name: "ServiceLogJournal", targets: ["ServiceLogJournal"]),
+        .library(name: "ServiceLogTracing", targets: ["ServiceLogTracing"]),
         .library(name: "ServiceLogHummingbird", targets: ["ServiceLogHummingbird"]),
         .library(name: "ServiceLogHTTPClient", targets: ["ServiceLogHTTPClient"]),
         // The shipper's stages, for embedding or benchmarking them (logshipper is the assembled sidecar).
@@ -26,6 +27,7 @@ let package = Package(
         .executable(name: "analyzer", targets: ["Analyzer"]),
         .executable(name: "example-services", targets: ["ExampleServices"]),
         .executable(name: "shop", targets: ["Shop"]),
+        .executable(name: "traced-service", targets: ["TracedService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -50,6 +52,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+            ],
+            swiftSettings: strict
+        ),
+        // OpenTelemetry's span conventions, read alike by the tracer and the OTLP receiver.
+        .target(
+            name: "SpanConventions",
+            dependencies: ["ServiceLog"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ServiceLogTracing",
+            dependencies: [
+                "ServiceLog",
+                "SpanConventions",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strict
         ),
@@ -168,6 +186,7 @@ let package = Package(
         .target(
             name: "AnalyzerOTLP",
             dependencies: [
+                "SpanConventions",
                 "AnalyzerCore",
                 "ServiceLog",
                 "OTLPModel",
@@ -258,6 +277,19 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "TracedService",
+            dependencies: [
+                "ServiceLog",
+                "ServiceLogTracing",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/TracedService",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "ExampleServices",
             dependencies: [
                 "ExampleServicesKit",
@@ -304,6 +336,17 @@ let package = Package(
         .testTarget(
             name: "ServiceLogTests",
             dependencies: ["ServiceLog"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ServiceLogTracingTests",
+            dependencies: [
+                "ServiceLogTracing",
+                "ServiceLog",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

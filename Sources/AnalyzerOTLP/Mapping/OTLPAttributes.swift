@@ -1,10 +1,11 @@
 import Foundation
 import OTLPModel
 import ServiceLog
+import SpanConventions
 
 /// The attributes of a span, log record, data point or resource, looked up by OpenTelemetry's
 /// semantic-convention names (the current name first, then the names older SDKs still send).
-struct OTLPAttributes {
+struct OTLPAttributes: ConventionAttributes {
     private var values: [String: Opentelemetry_Proto_Common_V1_AnyValue] = [:]
     /// Names read by the mapping: they become typed fields and are not kept twice as free-form ones.
     private(set) var consumed: Set<String> = []
@@ -14,7 +15,7 @@ struct OTLPAttributes {
     }
 
     /// The first of `names` that is a non-empty string (numbers and booleans are written as text).
-    mutating func string(_ names: String...) -> String? {
+    mutating func firstString(of names: [String]) -> String? {
         for name in names {
             guard let value = values[name]?.value else { continue }
             let text: String? = switch value {
@@ -33,7 +34,7 @@ struct OTLPAttributes {
     }
 
     /// The first of `names` that is an integer (or a string of digits, as some SDKs send status codes).
-    mutating func int(_ names: String...) -> Int64? {
+    mutating func firstInt(of names: [String]) -> Int64? {
         for name in names {
             guard let value = values[name]?.value else { continue }
             let number: Int64? = switch value {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OTLPModel
 import ServiceLog
+import SpanConventions
 import W3CTraceContext
 
 /// OTLP spans as canonical events, following OpenTelemetry's HTTP, RPC and database conventions:
@@ -135,9 +136,9 @@ struct SpanEvents {
         var result: [Event] = []
         switch span.kind {
         case .server, .consumer:
-            let method = Self.method(&attributes)
-            let endpoint = attributes.string("http.route") ?? Self.path(attributes.string("url.path", "http.target")) ?? Self.rpcEndpoint(&attributes) ?? span.name
-            let status = Self.statusCode(&attributes)
+            let method = SpanConventions.method(&attributes)
+            let endpoint = SpanConventions.serverEndpoint(&attributes, spanName: span.name)
+            let status = SpanConventions.statusCode(&attributes)
             let success = !failed && (status.map { $0 < 500 } ?? true)
             let code = status ?? (success ? 200 : 500)
             var startEvent = event(start, .info, .requestStart(RequestStart(method: method, endpoint: endpoint, userID: attributes.string("user.id", "enduser.id"))), id: "start")
@@ -149,11 +150,9 @@ struct SpanEvents {
             result = [startEvent, endEvent]
         case .client, .producer:
             let target = try Self.target(&attributes, span: span, index: index)
-            let method = Self.method(&attributes)
-            let endpoint = attributes.string("url.template", "http.route") ?? Self.path(attributes.string("url.full", "http.url"))
-                ?? Self.path(attributes.string("url.path", "http.target")) ?? Self.rpcEndpoint(&attributes)
-                ?? attributes.string("db.operation.name", "db.operation") ?? span.name
-            let status = Self.statusCode(&attributes)
+            let method = SpanConventions.method(&attributes)
+            let endpoint = SpanConventions.clientEndpoint(&attributes, spanName: span.name)
+            let status = SpanConventions.statusCode(&attributes)
             let success = status.map { $0 > 0 && $0 < 500 } ?? !failed
             let transport = success || status != nil ? nil : Self.transportError(&attributes, span: span)
             let attempt = attributes.attempt()
@@ -190,63 +189,15 @@ struct SpanEvents {
         return result
     }
 
-    static func method(_ attributes: inout OTLPAttributes) -> String {
-        guard let method = attributes.string("http.request.method", "http.method") else {
-            // gRPC rides on HTTP/2 POSTs; anything else has no HTTP method.
-            return attributes.string("rpc.system") == nil ? "_OTHER" : "POST"
-        }
-        return String(method.prefix(FieldSize.method))
-    }
-
-    /// The path of a URL or request target: no scheme, host, query or fragment.
-    static func path(_ value: String?) -> String? {
-        guard let value, !value.isEmpty else { return nil }
-        var text = Substring(value)
-        if let scheme = text.range(of: "://") {
-            text = text[scheme.upperBound...]
-            text = text.firstIndex(of: "/").map { text[$0...] } ?? "/"
-        }
-        let path = text.prefix { $0 != "?" && $0 != "#" }
-        return path.isEmpty ? "/" : String(path)
-    }
-
-    static func rpcEndpoint(_ attributes: inout OTLPAttributes) -> String? {
-        guard let service = attributes.string("rpc.service") else { return nil }
-        return "/\(service)/\(attributes.string("rpc.method") ?? "")"
-    }
-
-    /// The HTTP status; a gRPC status as the HTTP status gRPC's own gateway answers with.
-    static func statusCode(_ attributes: inout OTLPAttributes) -> Int? {
-        if let code = attributes.int("http.response.status_code", "http.status_code") { return Int(clamping: code) }
-        guard let grpc = attributes.int("rpc.grpc.status_code") else { return nil }
-        let http: [Int64: Int] = [0: 200, 1: 499, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429, 9: 400, 10: 409, 11: 400, 12: 501, 14: 503, 16: 401]
-        return http[grpc] ?? 500
-    }
-
     /// The called service: `peer.service`, the callee's own name when its span is in the request,
     /// else the host the call went to (a Kubernetes service name without its cluster suffix).
     static func target(_ attributes: inout OTLPAttributes, span: Opentelemetry_Proto_Trace_V1_Span, index: SpanIndex) throws(OTLPItemError) -> String {
         if let peer = attributes.string("peer.service") { return peer }
         if let callee = index.calleeByClientSpan[span.spanID] { return callee }
-        let host = attributes.string("server.address", "net.peer.name", "net.sock.peer.name")
-            ?? Self.host(attributes.string("url.full", "http.url")) ?? attributes.string("http.host").map { String($0.prefix { $0 != ":" }) }
-            ?? attributes.string("db.system.name", "db.system", "messaging.system")
-        guard let host, !host.isEmpty else {
+        guard let host = SpanConventions.calleeHost(&attributes) else {
             throw OTLPItemError("client span \(HexID.string(span.spanID)) names no callee: set peer.service or server.address")
         }
-        for suffix in [".svc.cluster.local", ".svc"] where host.hasSuffix(suffix) {
-            return String(host.dropLast(suffix.count).split(separator: ".").first ?? Substring(host))
-        }
         return host
-    }
-
-    static func host(_ url: String?) -> String? {
-        guard let url, let scheme = url.range(of: "://") else { return nil }
-        var authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        if authority.hasPrefix("[") { return String(authority.dropFirst().prefix { $0 != "]" }) }
-        let host = authority.prefix { $0 != ":" }
-        return host.isEmpty ? nil : String(host)
     }
 
     /// Why a call got no response, from `error.type`, its exceptions and its status message, in the
@@ -258,15 +209,6 @@ struct SpanEvents {
             texts.append(details.string("exception.type") ?? "")
             texts.append(details.string("exception.message") ?? "")
         }
-        let text = texts.joined(separator: " ").lowercased()
-        let kinds: [(String, [String])] = [
-            ("timeout", ["timeout", "timed out", "deadline"]),
-            ("connection_refused", ["refused", "connectexception", "econnrefused"]),
-            ("connection_reset", ["reset", "broken pipe", "econnreset"]),
-            ("dns", ["unknownhost", "name resolution", "getaddrinfo", "nodename", "dns", "name or service not known"]),
-            ("tls", ["ssl", "tls", "certificate", "handshake"]),
-            ("cancelled", ["cancel"]),
-        ]
-        return kinds.first { _, words in words.contains { text.contains($0) } }?.0 ?? "other"
+        return SpanConventions.transportError(describedBy: texts)
     }
 }

@@ -38,13 +38,21 @@ public struct CorrelationContext: Sendable, Hashable {
     ///
     /// Read on every log call, so it comes from a task-local of its own (one lookup) rather than from
     /// `ServiceContext` (a lookup, a dictionary probe and a dynamic cast); ``withCurrent(isolation:_:)``
-    /// writes both, and only it writes either, so they agree.
+    /// writes both, so they agree. Only outside it, in a span that a swift-distributed-tracing tracer
+    /// made current (`withSpan` sets `ServiceContext.current` alone), is the service context read.
     public static var current: CorrelationContext? {
-        CorrelationContext.bound?.context
+        (CorrelationContext.bound ?? ServiceContext.current?[CorrelationContextKey.self])?.context
     }
 
     /// The current context with its fields pre-encoded (what ``ServiceLogHandler`` writes).
     @TaskLocal static var bound: EncodedCorrelation?
+
+    /// ``bound``, else the one in `ServiceContext.current` (see ``current``).
+    @inline(__always)
+    static var boundOrInServiceContext: EncodedCorrelation? {
+        if let bound = CorrelationContext.bound { return bound }
+        return ServiceContext.current?[CorrelationContextKey.self]
+    }
 
     /// Runs `operation` with this context as the current one (for it and every child task). The context
     /// is also stored in `ServiceContext.current` (see ``ServiceContext/correlationContext``), where
@@ -53,34 +61,42 @@ public struct CorrelationContext: Sendable, Hashable {
         isolation: isolated (any Actor)? = #isolation,
         _ operation: () async throws -> T
     ) async rethrows -> T {
+        let encoded = EncodedCorrelation(self)
         var context = ServiceContext.current ?? .topLevel
-        context[CorrelationContextKey.self] = self
+        context[CorrelationContextKey.self] = encoded
         return try await ServiceContext.withValue(context, isolation: isolation) {
-            try await CorrelationContext.$bound.withValue(EncodedCorrelation(self), operation: operation, isolation: isolation)
+            try await CorrelationContext.$bound.withValue(encoded, operation: operation, isolation: isolation)
         }
     }
 
     /// Synchronous variant of ``withCurrent(isolation:_:)``.
     public func withCurrent<T>(_ operation: () throws -> T) rethrows -> T {
+        let encoded = EncodedCorrelation(self)
         var context = ServiceContext.current ?? .topLevel
-        context[CorrelationContextKey.self] = self
+        context[CorrelationContextKey.self] = encoded
         return try ServiceContext.withValue(context) {
-            try CorrelationContext.$bound.withValue(EncodedCorrelation(self), operation: operation)
+            try CorrelationContext.$bound.withValue(encoded, operation: operation)
         }
     }
 }
 
-/// The `ServiceContext` key under which the request context is stored. Internal: only
-/// ``CorrelationContext/withCurrent(isolation:_:)`` writes it, which keeps it in step with the fast task-local.
+/// The `ServiceContext` key under which the request context is stored, already encoded, so that an
+/// event written in a tracer's span copies bytes as one written in ``CorrelationContext/withCurrent(isolation:_:)``.
 enum CorrelationContextKey: ServiceContextKey {
-    public typealias Value = CorrelationContext
+    typealias Value = EncodedCorrelation
     static var nameOverride: String? { "servicelog-request" }
 }
 
 extension ServiceContext {
-    /// The ServiceLog request context stored in this service context, if any (set it with
-    /// ``CorrelationContext/withCurrent(isolation:_:)``).
+    /// The ServiceLog request context stored in this service context, if any (set by
+    /// ``CorrelationContext/withCurrent(isolation:_:)``, or by a span of ServiceLog's tracer).
     public var correlationContext: CorrelationContext? {
-        self[CorrelationContextKey.self]
+        self[CorrelationContextKey.self]?.context
+    }
+
+    /// Makes `context` the request context of this service context (a tracer's span context), or
+    /// removes it. Package-wide only: the library's own tracer is the one writer besides `withCurrent`.
+    package mutating func setCorrelationContext(_ context: CorrelationContext?) {
+        self[CorrelationContextKey.self] = context.map(EncodedCorrelation.init)
     }
 }

@@ -128,10 +128,10 @@ public struct ServiceLogHandler: LogHandler {
         /// A context the caller passed, encoded per event.
         case given(CorrelationContext)
 
-        /// The current request's fields.
+        /// The current request's fields (see ``CorrelationContext/current`` for where they come from).
         @inline(__always)
         static var current: TraceFields {
-            if let bound = CorrelationContext.bound { return .encoded(bound) }
+            if let bound = CorrelationContext.boundOrInServiceContext { return .encoded(bound) }
             return .none
         }
     }

@@ -1,0 +1,139 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `Examples/TracedService` run as two real processes (Hummingbird's `TracingMiddleware` and
+/// AsyncHTTPClient's request spans, nothing of ServiceLog's own request helpers), over loopback; then
+/// the analyzer's CLI reads what they wrote, as a user would.
+@Suite("A service traced with swift-distributed-tracing, end to end", .serialized)
+struct TracedServiceTests {
+    static let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    static let service = binaries.appendingPathComponent("traced-service").path
+    static let analyzer = binaries.appendingPathComponent("analyzer").path
+    static var built: Bool {
+        FileManager.default.isExecutableFile(atPath: service) && FileManager.default.isExecutableFile(atPath: analyzer)
+    }
+
+    @Test(
+        "checkout calls inventory through AsyncHTTPClient; both write one request tree; analyzer trace shows it across both",
+        .enabled(if: built, "needs the traced-service and analyzer executables (`swift build --build-tests` builds them)"))
+    func twoServices() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traced-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (inventoryPort, checkoutPort) = (Self.freePort(), Self.freePort())
+        let inventory = try Self.start(
+            ["--service", "inventory", "--port", "\(inventoryPort)", "--fail-odd"], output: directory.appendingPathComponent("inventory.ndjson"))
+        let checkout = try Self.start(
+            ["--service", "checkout", "--port", "\(checkoutPort)", "--downstream", "inventory=http://127.0.0.1:\(inventoryPort)"],
+            output: directory.appendingPathComponent("checkout.ndjson"))
+        var statuses: [Int: UInt] = [:]
+        do {
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            try await Self.waitUntilHealthy(client, port: inventoryPort)
+            try await Self.waitUntilHealthy(client, port: checkoutPort)
+            for id in 1...6 {
+                let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(checkoutPort)/checkout/\(id)"), timeout: .seconds(5))
+                statuses[id] = response.status.code
+            }
+            try await client.shutdown()
+        } catch {
+            kill(checkout.processIdentifier, SIGKILL)
+            kill(inventory.processIdentifier, SIGKILL)
+            throw error
+        }
+        // A graceful stop (Hummingbird's service lifecycle) flushes what is buffered.
+        for process in [checkout, inventory] {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        #expect(statuses == [1: 502, 2: 200, 3: 502, 4: 200, 5: 502, 6: 200])
+
+        let checkoutEvents = try Self.events(directory.appendingPathComponent("checkout.ndjson"))
+        let inventoryEvents = try Self.events(directory.appendingPathComponent("inventory.ndjson"))
+        let calls = checkoutEvents.filter { $0["event_type"] as? String == "service_call" }
+        let served = inventoryEvents.filter { $0["event_type"] as? String == "request_start" && $0["endpoint"] as? String == "/stock/{id}" }
+        #expect(calls.count == 6 && served.count == 6)
+        #expect(calls.allSatisfy { $0["target_service"] as? String == "inventory" }, "named by the peer-service mapping, not by address")
+        for call in calls {
+            // The callee's server span is the child of the caller's client span, in the same request.
+            let child = served.first { $0["parent_span_id"] as? String == call["span_id"] as? String }
+            #expect(child?["trace_id"] as? String == call["trace_id"] as? String)
+            #expect(child?["correlation_id"] as? String == call["correlation_id"] as? String)
+        }
+        let ends = checkoutEvents.filter { $0["event_type"] as? String == "request_end" && $0["endpoint"] as? String != "/health" }
+        #expect(ends.count == 6 && ends.allSatisfy { $0["endpoint"] as? String == "/checkout/{id}" })
+        #expect(ends.filter { $0["success"] as? Bool == false }.map { $0["status_code"] as? Int } == [502, 502, 502])
+        #expect(inventoryEvents.filter { $0["event_type"] as? String == "error" }.count == 3, "one error event per failed request")
+        let failing = try #require(calls.first { $0["success"] as? Bool == false }?["trace_id"] as? String)
+
+        let store = directory.appendingPathComponent("events.sqlite").path
+        let ingest = try Self.run(Self.analyzer, ["ingest", "--store", store, directory.appendingPathComponent("checkout.ndjson").path,
+                                                  directory.appendingPathComponent("inventory.ndjson").path])
+        #expect(ingest.status == 0, "\(ingest.output)")
+        let trace = try Self.run(Self.analyzer, ["trace", failing, "--store", store, "--no-color"])
+        #expect(trace.status == 0, "\(trace.output)")
+        #expect(trace.output.contains("2 services"), "\(trace.output)")
+        #expect(trace.output.contains("inventory answered 500"), "\(trace.output)")
+    }
+
+    static func start(_ arguments: [String], output: URL) throws -> Process {
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: service)
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.standardError
+        try process.run()
+        return process
+    }
+
+    static func waitUntilHealthy(_ client: HTTPClient, port: Int) async throws {
+        for _ in 0..<100 {
+            if let response = try? await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(1)),
+                response.status == .ok
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "traced-service on port \(port) never answered /health"])
+    }
+
+    static func events(_ file: URL) throws -> [[String: Any]] {
+        try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
+        }
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// A port nothing listens on right now.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
