@@ -2,14 +2,20 @@ import ArgumentParser
 import AsyncHTTPClient
 import Hummingbird
 import Logging
+import OTel
+import ServiceLifecycle
 import ServiceLog
 import ServiceLogTracing
 import Tracing
 
 /// A service instrumented only through swift-distributed-tracing: Hummingbird's `TracingMiddleware`
 /// for the requests it serves, AsyncHTTPClient's request spans for the calls it makes, `withSpan` for
-/// a step of its own. `ServiceLog.bootstrapWithTracing` is the one line that makes all of it canonical
-/// events, with no call to ServiceLog's request helpers.
+/// a step of its own. The same code has two backends:
+///
+/// - `ServiceLog.bootstrapWithTracing` (the default) makes all of it canonical events on stdout, with
+///   no call to ServiceLog's request helpers;
+/// - `--export otlp` bootstraps swift-otel instead, which exports the spans and logs over OTLP/HTTP
+///   (to `analyzer serve`, a Collector, any OTLP backend; `OTEL_*` variables apply).
 ///
 /// ```
 /// traced-service --service inventory --port 8091 --fail-odd &
@@ -39,11 +45,27 @@ struct TracedService: AsyncParsableCommand {
     @Flag(help: "Fail /stock/ID with 500 for odd IDs (a fault to diagnose).")
     var failOdd = false
 
+    enum Export: String, ExpressibleByArgument, CaseIterable {
+        case servicelog, otlp
+    }
+
+    @Option(help: "servicelog: canonical events on stdout; otlp: spans and logs by swift-otel over OTLP/HTTP.")
+    var export: Export = .servicelog
+
+    @Option(help: "With --export otlp: the OTLP/HTTP base URL (/v1/traces and /v1/logs are appended).")
+    var otlpEndpoint = "http://127.0.0.1:4318"
+
     func run() async throws {
         let callee = try downstream.map(Downstream.init)
-        var peers: [String: String] = [:]
-        if let callee { peers[callee.authority] = callee.name }
-        ServiceLog.bootstrapWithTracing(ServiceLogConfiguration(service: service), peerServices: peers)
+        var observability: (any Service)?
+        switch export {
+        case .servicelog:
+            var peers: [String: String] = [:]
+            if let callee { peers[callee.authority] = callee.name }
+            ServiceLog.bootstrapWithTracing(ServiceLogConfiguration(service: service), peerServices: peers)
+        case .otlp:
+            observability = try OTel.bootstrap(configuration: otelConfiguration())
+        }
         let logger = Logger(label: service)
         // Created after the bootstrap: the client reads the tracer when it is made.
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -77,9 +99,11 @@ struct TracedService: AsyncParsableCommand {
         }
         var serverLogger = logger
         serverLogger.logLevel = .warning
-        let app = Application(
+        var app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: service),
             logger: serverLogger)
+        // Hummingbird's service group stops it last, after the server, so every span is exported.
+        if let observability { app.addServices(observability) }
         do {
             try await app.runService()
         } catch {
@@ -88,6 +112,22 @@ struct TracedService: AsyncParsableCommand {
         }
         try await client.shutdown()
         ServiceLog.flush()
+    }
+
+    /// swift-otel's defaults and `OTEL_*` variables, with OTLP/HTTP protobuf to `--otlp-endpoint`,
+    /// short batch delays (an example should show its spans at once) and no metrics.
+    func otelConfiguration() -> OTel.Configuration {
+        var configuration = OTel.Configuration.default
+        configuration.serviceName = service
+        configuration.metrics.enabled = false
+        configuration.traces.batchSpanProcessor.scheduleDelay = .milliseconds(200)
+        configuration.logs.batchLogRecordProcessor.scheduleDelay = .milliseconds(200)
+        let base = otlpEndpoint.hasSuffix("/") ? String(otlpEndpoint.dropLast()) : otlpEndpoint
+        configuration.traces.otlpExporter.protocol = .httpProtobuf
+        configuration.traces.otlpExporter.endpoint = base + "/v1/traces"
+        configuration.logs.otlpExporter.protocol = .httpProtobuf
+        configuration.logs.otlpExporter.endpoint = base + "/v1/logs"
+        return configuration
     }
 }
 

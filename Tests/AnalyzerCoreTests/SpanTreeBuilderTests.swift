@@ -226,6 +226,26 @@ struct RequestScript {
         #expect(orders.requests == 100 && orders.errors == 10)
     }
 
+    /// AsyncHTTPClient's spans (and most OpenTelemetry HTTP clients') name the callee only by address:
+    /// where the callee's own span is there, it names the edge, in the trace, the graph and the analysis.
+    @Test func aCallNamedByAddressTakesTheCalleesOwnName() throws {
+        var script = RequestScript()
+        let entry = SpanID.random(), call = SpanID.random(), callee = SpanID.random(), lost = SpanID.random()
+        script.server("checkout", "/checkout", span: entry, parent: nil, start: 0, end: 40_000)
+        script.call("checkout", to: "127.0.0.1", span: call, parent: entry, start: 1_000, end: 30_000, status: 500)
+        script.server("inventory", "/stock", span: callee, parent: call, start: 2_000, end: 29_000, status: 500)
+        // A call whose callee wrote nothing keeps the name it was given.
+        script.call("checkout", to: "10.0.3.7", span: lost, parent: entry, start: 31_000, end: 39_000, status: 0, error: "timeout")
+
+        let trace = SpanTreeBuilder.build(correlationID: "req-1", events: script.events, now: 0)
+        #expect(trace.spans[call.description]?.targetService == "inventory")
+        #expect(trace.spans[lost.description]?.targetService == "10.0.3.7")
+        let graph = ServiceGraph.build(from: script.events)
+        #expect(Set(graph.edges.map { "\($0.caller)->\($0.callee)" }) == ["checkout->inventory", "checkout->10.0.3.7"])
+        let observations = Observations(events: script.events)
+        #expect(Set(observations.calls.map(\.target)) == ["inventory", "10.0.3.7"])
+    }
+
     @Test func quantilesUseNearestRank() {
         #expect(Quantile.of([], 0.5) == nil)
         #expect(Quantile.of([3, 1, 2], 0.5) == 2)

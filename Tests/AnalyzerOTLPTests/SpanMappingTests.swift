@@ -71,6 +71,31 @@ struct SpanMappingTests {
         #expect(Set(batch.events.compactMap(\.eventID)).count == batch.events.count)
     }
 
+    @Test("an exception recorded by an internal span and again by the server span around it is one error; another one is kept")
+    func exceptionRecordedTwice() throws {
+        func exception(_ type: String, _ message: String, at time: Int) -> Opentelemetry_Proto_Trace_V1_Span.Event {
+            .with { event in
+                event.name = "exception"
+                event.timeUnixNano = OTLPFixtures.nanos(time)
+                event.attributes = [OTLPFixtures.attribute("exception.type", type), OTLPFixtures.attribute("exception.message", message)]
+            }
+        }
+        // What swift-otel sends for a Hummingbird handler whose `withSpan` step threw through TracingMiddleware.
+        var server = OTLPFixtures.span(
+            1, kind: .server, name: "/stock/{id}", from: 0, to: 10, attributes: [OTLPFixtures.attribute("http.response.status_code", 500)],
+            status: .error)
+        server.events = [exception("HTTPError", "Internal Server Error, stock database refused the query", at: 9)]
+        var step = OTLPFixtures.span(2, parent: 1, kind: .internal, name: "check stock", from: 1, to: 8, status: .error)
+        step.events = [
+            exception("HTTPError", "Internal Server Error, stock database refused the query", at: 8),
+            exception("CacheMiss", "stock cache cold", at: 2),
+        ]
+        let batch = mapped(OTLPFixtures.traces([("inventory", [server, step])]))
+        let errors = batch.events.filter { $0.eventType == .error }
+        #expect(errors.map(\.message) == ["Internal Server Error, stock database refused the query", "stock cache cold"])
+        #expect(errors.allSatisfy { $0.spanID.map { "\($0)" } == "000000000000ab01" }, "both belong to the request span")
+    }
+
     @Test("without peer.service the callee is the server span it caused, else the host of server.address")
     func calleeName() throws {
         let client = OTLPFixtures.span(

@@ -1,4 +1,5 @@
 import ServiceLog
+import W3CTraceContext
 
 /// The service dependency graph observed in a window of events: per service, the requests it served;
 /// per edge (caller → callee), the calls made, with rate, error ratio and latency quantiles.
@@ -66,11 +67,18 @@ public struct ServiceGraph: Sendable, Codable, Hashable {
         var served: [String: [RequestEnd]] = [:]
         var calls: [String: [ServiceCall]] = [:]
         var seen = Set<String>()
+        // The callee's own server span names a call's callee (callers often know only an address).
+        var calleeByCallSpan: [SpanID: String] = [:]
+        for event in events {
+            if case .requestStart = event.payload, let parent = event.parentSpanID { calleeByCallSpan[parent] = event.service }
+        }
         for event in events {
             seen.insert(event.service)
             switch event.payload {
             case .requestEnd(let end): served[event.service, default: []].append(end)
-            case .serviceCall(let call): calls[event.service + "\u{0}" + call.targetService, default: []].append(call)
+            case .serviceCall(let call):
+                let callee = event.spanID.flatMap { calleeByCallSpan[$0] } ?? call.targetService
+                calls[event.service + "\u{0}" + callee, default: []].append(call)
             default: break
             }
         }

@@ -76,6 +76,8 @@ public enum SpanTreeBuilder {
             if let parent = span.parentID.flatMap({ serverIDs[$0] ?? (spans[$0] != nil ? $0 : nil) }), parent != span.id {
                 spans[parent]!.children.append(span.id)
                 spans[span.id]!.parentID = parent
+                // The callee's own span names it best: callers often know only an address.
+                if span.kind == .server, spans[parent]!.kind == .client { spans[parent]!.targetService = span.service }
             } else if let container = container(of: span, in: byStart, now: now) {
                 spans[container]!.children.append(span.id)
                 spans[span.id]!.parentID = container

@@ -65,6 +65,10 @@ struct SpanIndex {
     private(set) var entries: [Data: Entry] = [:]
     /// Server spans by the client span that caused them: the callee's own name for a call.
     private(set) var calleeByClientSpan: [Data: String] = [:]
+    /// The exceptions each server or client span recorded itself (type and message): the same error
+    /// recorded by an internal span below it, as it passed through (`withSpan` records every thrown
+    /// error), is one error, not two.
+    private(set) var exceptionsBySpan: [Data: Set<String>] = [:]
 
     init(_ request: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest) {
         for resourceSpans in request.resourceSpans {
@@ -72,6 +76,11 @@ struct SpanIndex {
             for scopeSpans in resourceSpans.scopeSpans {
                 for span in scopeSpans.spans {
                     entries[span.spanID] = Entry(kind: span.kind, parent: span.parentSpanID, service: service)
+                    if span.kind != .internal && span.kind != .unspecified {
+                        for event in span.events where event.name == "exception" {
+                            exceptionsBySpan[span.spanID, default: []].insert(Self.signature(of: event))
+                        }
+                    }
                     if span.kind == .server, !span.parentSpanID.isEmpty, let service { calleeByClientSpan[span.parentSpanID] = service }
                 }
             }
@@ -82,6 +91,12 @@ struct SpanIndex {
             let caller = nearestRequestSpan(above: client)
             if !caller.isEmpty, entries[caller]?.kind == .client { calleeByClientSpan[caller] = calleeByClientSpan[caller] ?? callee }
         }
+    }
+
+    /// What tells two recordings of one exception apart from two exceptions: type and message.
+    static func signature(of event: Opentelemetry_Proto_Trace_V1_Span.Event) -> String {
+        var details = OTLPAttributes(event.attributes)
+        return (details.string("exception.type") ?? "") + "\u{0}" + (details.string("exception.message") ?? "")
     }
 
     /// `parent` itself when it is a server or client span (or not in the request), else the nearest
@@ -171,7 +186,10 @@ struct SpanEvents {
         // span the request span above it.
         let owner = span.kind == .internal || span.kind == .unspecified ? (parent ?? spanID) : spanID
         var exceptions = 0
+        let ownerRecorded = span.kind == .internal || span.kind == .unspecified
+            ? index.exceptionsBySpan[index.nearestRequestSpan(above: span.parentSpanID)] ?? [] : []
         for (position, spanEvent) in span.events.enumerated() where spanEvent.name == "exception" {
+            if ownerRecorded.contains(SpanIndex.signature(of: spanEvent)) { continue }
             var details = OTLPAttributes(spanEvent.attributes)
             let type = details.string("exception.type") ?? "exception"
             let message = details.string("exception.message") ?? type

@@ -117,6 +117,10 @@ private struct Builder {
             if let parent, let callIndex = callIndexBySpan[parent] {
                 observations.calls[callIndex].calleeDurationMS = duration
                 observations.calls[callIndex].calleeInstance = instance
+                // The callee's own span names it: many clients know only the address they called
+                // (AsyncHTTPClient's and most OpenTelemetry HTTP client spans carry no peer.service),
+                // and an edge to "10.0.3.7" would never meet the service's own behaviour.
+                observations.calls[callIndex].target = event.service
             }
             if key != 0, let parent, let callerSpan = callParentBySpan[parent] { serverParent[key] = callerSpan }
             observations.spans.append(Observations.ServerSpan(
