@@ -56,6 +56,31 @@ import Testing
         #expect(both.status == 1 && both.output.contains("--to and --to-otlp both name the receiver"))
     }
 
+    @Test(
+        "a sink URL that is not HTTP(S) with a host and a valid port is refused by validate, with the fix",
+        .enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"),
+        arguments: [
+            ("ftp://x", "'ftp' is not a scheme the sink speaks"),
+            ("not a url", "is not a URL"),
+            ("http://", "names no host"),
+            ("http://127.0.0.1:99999", "'99999' is not a port"),
+            ("http://127.0.0.1:port", "'port' is not a port"),
+            ("http://127.0.0.1:4180/v1/events?x=1", "has a query or fragment"),
+        ])
+    func validateRefusesABadSinkURL(url: String, message: String) throws {
+        for flag in ["--to", "--to-otlp"] {
+            let run = try Self.shipper(["validate", flag, url, "--file", "/tmp/none.log"])
+            #expect(run.status != 0, "\(flag) \(url): \(run.output)")
+            #expect(run.output.contains("sink.url"), "\(run.output)")
+            #expect(run.output.contains(message), "\(run.output)")
+            #expect(run.output.contains("Fix:"), "\(run.output)")
+        }
+        for good in ["http://127.0.0.1:4180", "https://collector.example:4318/otlp", "http://[::1]:4180", "HTTP://analyzer"] {
+            let run = try Self.shipper(["validate", "--to", good, "--file", "/tmp/none.log"])
+            #expect(run.status == 0, "\(good): \(run.output)")
+        }
+    }
+
     @Test(.enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))
     func validateAcceptsAGoodFileAndLayersEnvironmentAndFlags() throws {
         let harness = try ProcessHarness("validate-ok")

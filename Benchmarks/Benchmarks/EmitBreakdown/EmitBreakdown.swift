@@ -92,6 +92,15 @@ let benchmarks: @Sendable () -> Void = {
         variants.writer.flush()
     }
 
+    // The request context lookup each event makes: inside a request one task-local read; outside,
+    // also `ServiceContext.current` (where a swift-distributed-tracing tracer's span keeps it).
+    measure("CorrelationContext.current, in a request") { blackHole(CorrelationContext.current) }
+    Benchmark("CorrelationContext.current, outside a request", configuration: configuration) { benchmark in
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(CorrelationContext.current) }
+        benchmark.stopMeasurement()
+    }
+
     // LineWriter.append with an empty line: the lock, the newline, the hand-off to the writer thread.
     let empty = makeServiceLogLogger()
     Benchmark("LineWriter.append (empty line)", configuration: configuration) { benchmark in

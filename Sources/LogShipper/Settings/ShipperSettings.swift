@@ -87,7 +87,13 @@ struct ShipperSettings: Sendable {
                 reader.problem("sink.kind", "'\(value)' is not a sink kind", fix: "write analyzer or otlp")
             }
         }
-        reader.string("sink.url") { settings.sink.url = $0 }
+        if let url = reader.scalar("sink.url") {
+            if let (message, fix) = SinkURL.problem(url) {
+                reader.problem("sink.url", message, fix: fix)
+            } else {
+                settings.sink.url = url
+            }
+        }
         reader.string("sink.token") { settings.sink.token = $0 }
         if let path = reader.scalar("sink.token_file") {
             do {
