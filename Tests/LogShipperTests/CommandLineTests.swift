@@ -81,6 +81,37 @@ import Testing
         }
     }
 
+    @Test(
+        "a configuration file that is not there: one error naming it, no double period, no follow-up about what it would have set",
+        .enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))
+    func missingConfigurationFile() throws {
+        let path = "/tmp/logshipper-missing-\(UUID().uuidString).yaml"
+        let run = try Self.shipper(["validate", path])
+        #expect(run.status != 0)
+        #expect(run.output.contains("error: (\(path)): no such file. Fix: check the path"), "\(run.output)")
+        #expect(!run.output.contains(".."), "\(run.output)")
+        #expect(!run.output.contains("nothing to read"), "\(run.output)")
+        #expect(run.output.split(separator: "\n").filter { $0.hasPrefix("error:") }.count == 1, "\(run.output)")
+    }
+
+    @Test(
+        "every binary answers --version",
+        .enabled(if: ProcessHarness.executablesExist, "needs the executables (swift build --build-tests)"))
+    func versions() throws {
+        for name in ["logshipper", "analyzer", "shop"] {
+            let process = Process()
+            process.executableURL = ProcessHarness.binaries.appendingPathComponent(name)
+            process.arguments = ["--version"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0 && output.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0", "\(name): \(output)")
+        }
+    }
+
     @Test(.enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))
     func validateAcceptsAGoodFileAndLayersEnvironmentAndFlags() throws {
         let harness = try ProcessHarness("validate-ok")

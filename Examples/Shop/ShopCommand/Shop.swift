@@ -16,6 +16,7 @@ struct Shop: AsyncParsableCommand {
             The other commands are the parts, for running them by hand: `shop service NAME`, `shop load`, \
             `shop fault SERVICE KIND`.
             """,
+        version: "0.1.0",
         subcommands: [Demo.self, ServiceCommand.self, LoadCommand.self, FaultCommand.self, ComposeCommand.self],
         defaultSubcommand: Demo.self)
 }

@@ -20,6 +20,9 @@ struct RawSettings {
     private(set) var values: [String: Value] = [:]
     /// Problems found while reading (unknown keys, a file that is not YAML).
     private(set) var problems: [SettingProblem] = []
+    /// Configuration files that could not be read: what they would have set is unknown, so problems
+    /// of a missing setting would only repeat this one.
+    private(set) var unreadableFiles: [String] = []
 
     subscript(name: String) -> Value? { values[name] }
 
@@ -41,7 +44,15 @@ struct RawSettings {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            report(SettingProblem(key: nil, origin: path, message: "cannot read the file: \(error.localizedDescription)", fix: "check the path and its permissions"))
+            unreadableFiles.append(path)
+            if !FileManager.default.fileExists(atPath: path) {
+                report(SettingProblem(key: nil, origin: path, message: "no such file", fix: "check the path (relative paths start from \(FileManager.default.currentDirectoryPath))"))
+            } else {
+                // Foundation's sentences end with a period; the message is followed by ". Fix:".
+                var reason = error.localizedDescription
+                while reason.hasSuffix(".") { reason.removeLast() }
+                report(SettingProblem(key: nil, origin: path, message: "cannot read the file: \(reason)", fix: "check its permissions and that it is UTF-8 text"))
+            }
             return
         }
         load(yaml: text, origin: path)

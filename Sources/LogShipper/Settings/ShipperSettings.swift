@@ -137,7 +137,7 @@ struct ShipperSettings: Sendable {
             }
         }
 
-        if settings.files.include.isEmpty && !settings.journald.enabled {
+        if settings.files.include.isEmpty && !settings.journald.enabled && raw.unreadableFiles.isEmpty {
             reader.problems.append(SettingProblem(
                 key: nil, origin: "settings", message: "nothing to read: no file pattern and journald is off",
                 fix: "pass --file '/var/log/app/*.log' or --journal (or set files.include / journald.enabled)"))
