@@ -52,7 +52,8 @@ struct SpanEventWriter: Sendable {
             success || status != nil ? nil
             : span.errors.last.map { $0.callError.rawValue }
                 ?? SpanConventions.transportError(describedBy: [attributes.string("error.type") ?? "", span.status?.message ?? ""])
-        let attempt = attributes.int("http.request.resend_count").map { Int(max(0, min($0, 1_000_000))) + 1 }
+        // A span is our own process's: a negative count is a bug there, written as the first attempt.
+        let attempt = SpanConventions.attempt(&attributes).map { max(1, $0) }
         let call = ServiceCall(
             targetService: target, method: method, endpoint: endpoint, durationMS: span.durationMS,
             statusCode: status ?? (success ? 200 : 0), success: success, error: reason, attempt: attempt)

@@ -53,15 +53,10 @@ public enum SpanConventions {
         return http[grpc] ?? 500
     }
 
-    /// The called service as the attributes name it: `peer.service`, else the host the call went to
-    /// (a Kubernetes service name without its cluster suffix), else the database or messaging system.
-    /// `nil` when nothing names it.
-    public static func callee(_ attributes: inout some ConventionAttributes) -> String? {
-        if let peer = attributes.string("peer.service") { return peer }
-        return calleeHost(&attributes)
-    }
-
-    /// The host part of ``callee(_:)``: what names the callee when `peer.service` does not.
+    /// The host the call went to (a Kubernetes service name without its cluster suffix), else the
+    /// database or messaging system: what names a callee when `peer.service` does not (callers check
+    /// that first, then names of their own: the callee's span, a configured mapping). `nil` when
+    /// nothing names it.
     public static func calleeHost(_ attributes: inout some ConventionAttributes) -> String? {
         let host = attributes.string("server.address", "net.peer.name", "net.sock.peer.name")
             ?? host(attributes.string("url.full", "http.url")) ?? attributes.string("http.host").map { String($0.prefix { $0 != ":" }) }
@@ -81,6 +76,13 @@ public enum SpanConventions {
         if authority.hasPrefix("[") { return String(authority.dropFirst().prefix { $0 != "]" }) }
         let host = authority.prefix { $0 != ":" }
         return host.isEmpty ? nil : String(host)
+    }
+
+    /// The format's `attempt` from `http.request.resend_count` (retries so far, so attempt = count + 1);
+    /// a count beyond any attempt is kept out of range (0 for a negative one, for the caller's limits to
+    /// refuse), never overflowed.
+    public static func attempt(_ attributes: inout some ConventionAttributes) -> Int? {
+        attributes.int("http.request.resend_count").map { Int(max(-1, min($0, 1_000_000))) + 1 }
     }
 
     /// Why a call got no response, in the format's words (`timeout`, `connection_refused`,

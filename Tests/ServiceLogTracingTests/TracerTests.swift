@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLog
 import ServiceLogTracing
@@ -130,6 +131,28 @@ struct TracerTests {
         let events = try service.events()
         #expect(events.map { $0["event_type"] as? String } == ["error", "request_start", "request_end"])
         #expect(events[0]["trace_id"] != nil && events[0]["trace_id"] as? String != events[1]["trace_id"] as? String)
+    }
+
+    @Test("extreme attribute values from instrumentation: no trap, every line valid JSON, counts kept in range")
+    func extremeAttributes() throws {
+        let service = TracedService("edge")
+        for (status, resends) in [(Int64.max, Int64.max), (Int64.min, -5), (-1, Int64.min)] {
+            let call = service.tracer.startSpan("GET", ofKind: .client)
+            call.attributes["peer.service"] = String(repeating: "p", count: 100_000)
+            call.attributes["http.response.status_code"] = status
+            call.attributes["http.request.resend_count"] = resends
+            call.attributes["ratio"] = Double.nan
+            call.attributes["note"] = "\u{0}\u{7}\"}\n"
+            call.end()
+        }
+        let events = try service.events()
+        #expect(events.count == 3)
+        for event in events {
+            let attempt = try #require(event["attempt"] as? Int)
+            #expect((1...1_000_001).contains(attempt))
+            #expect(event["note"] as? String == "\u{0}\u{7}\"}\n")
+            #expect(event["ratio"] is NSNull)
+        }
     }
 
     @Test("inject then extract carries trace, parent span and correlation ID to the next service")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OTLPModel
 import ServiceLog
+import SpanConventions
 import W3CTraceContext
 
 /// OTLP log records as canonical events: a `log` event at the record's severity, or an `error`
@@ -105,7 +106,7 @@ public enum LogRecordMapping {
             payload = .serviceCall(ServiceCall(
                 targetService: target, method: method, endpoint: endpoint, durationMS: seconds * 1000, statusCode: Int(clamping: status),
                 success: probe.bool("servicelog.success") ?? (status > 0 && status < 500), error: probe.string("error.type"),
-                attempt: probe.attempt()))
+                attempt: SpanConventions.attempt(&probe)))
         case .resource:
             guard let bytes = probe.double("process.memory.usage"), let ratio = probe.double("process.cpu.utilization") else { return nil }
             let threads = probe.int("process.thread.count").map { Int(clamping: $0) }

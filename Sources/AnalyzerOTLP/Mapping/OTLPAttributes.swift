@@ -51,12 +51,6 @@ struct OTLPAttributes: ConventionAttributes {
         return nil
     }
 
-    /// The format's `attempt` from `http.request.resend_count` (retries so far, so attempt = count + 1);
-    /// a count beyond any attempt is kept out of range (and refused by the limits), never overflowed.
-    mutating func attempt() -> Int? {
-        int("http.request.resend_count").map { Int(max(-1, min($0, 1_000_000))) + 1 }
-    }
-
     /// The first of `names` that is a number.
     mutating func double(_ names: String...) -> Double? {
         for name in names {

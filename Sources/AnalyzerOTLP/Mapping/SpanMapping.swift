@@ -170,7 +170,7 @@ struct SpanEvents {
             let status = SpanConventions.statusCode(&attributes)
             let success = status.map { $0 > 0 && $0 < 500 } ?? !failed
             let transport = success || status != nil ? nil : Self.transportError(&attributes, span: span)
-            let attempt = attributes.attempt()
+            let attempt = SpanConventions.attempt(&attributes)
             var call = event(
                 end, success ? .info : .warning,
                 .serviceCall(ServiceCall(

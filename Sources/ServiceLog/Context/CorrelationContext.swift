@@ -41,7 +41,7 @@ public struct CorrelationContext: Sendable, Hashable {
     /// writes both, so they agree. Only outside it, in a span that a swift-distributed-tracing tracer
     /// made current (`withSpan` sets `ServiceContext.current` alone), is the service context read.
     public static var current: CorrelationContext? {
-        (CorrelationContext.bound ?? ServiceContext.current?[CorrelationContextKey.self])?.context
+        boundOrInServiceContext?.context
     }
 
     /// The current context with its fields pre-encoded (what ``ServiceLogHandler`` writes).
