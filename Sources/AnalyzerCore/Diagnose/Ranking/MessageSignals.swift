@@ -14,6 +14,8 @@ enum MessageSignals {
         var inheritedDuring = 0
         /// Whether the messages are errors (not only warnings).
         var isError = false
+        /// The requests (correlation IDs, else spans) that wrote it during the incident, not inherited.
+        var requestsDuring: Set<String> = []
     }
 
     /// Own error templates per service, with counts before and during the incident.
@@ -31,6 +33,9 @@ enum MessageSignals {
                 entry.inheritedDuring += 1
             } else {
                 entry.during += 1
+                if let request = message.correlationID ?? (message.spanKey != 0 ? String(message.spanKey) : nil) {
+                    entry.requestsDuring.insert(request)
+                }
             }
             counts[message.service, default: [:]][id] = entry
         }
@@ -73,12 +78,22 @@ enum MessageSignals {
         // Errors a service originates, far more than before, are its own failing, whatever its spans
         // say (some systems record no status on them); warnings only support.
         let errors = risen.filter(\.isError).map(\.during).reduce(0, +)
+        // A low-traffic service that now fails most of its requests with an error it never wrote is
+        // failing as surely as a busy one writing hundreds: the share of its requests counts, not
+        // only the number of lines.
+        let failingRequests = risen.filter(\.isError).reduce(into: Set<String>()) { $0.formUnion($1.requestsDuring) }.count
+        let requests = context.during[service].spans
+        let share = requests > 0 ? min(1, Double(failingRequests) / Double(requests)) : 0
+        let mostRequestsFail = failingRequests >= 4 && share >= 0.5
+        var score = errors >= 10 ? min(4, 1 + log2(Double(1 + errors)) / 3) : min(2.5, 1 + log2(Double(1 + total)) / 4)
+        if mostRequestsFail { score = max(score, 2.5 + share) }
+        let sharePhrase = mostRequestsFail ? ", in \(failingRequests) of its \(requests) requests" : ""
         result.append(Finding(
-            score: errors >= 10 ? min(4, 1 + log2(Double(1 + errors)) / 3) : min(2.5, 1 + log2(Double(1 + total)) / 4),
-            hint: errors >= 10 ? .errors : .generic,
+            score: score,
+            hint: errors >= 10 || mostRequestsFail ? .errors : .generic,
             evidence: Evidence(
                 signal: "error_template",
-                summary: "\(service) wrote \(total) errors of its own it did not write before, most often “\(clip(top.example))” (×\(top.during))",
+                summary: "\(service) wrote \(total) errors of its own it did not write before\(sharePhrase), most often “\(clip(top.example))” (×\(top.during))",
                 before: Double(top.before), during: Double(top.during)),
             onset: nil))
         for (hint, words) in kindWords {
