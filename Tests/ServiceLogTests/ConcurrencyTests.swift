@@ -101,6 +101,30 @@ final class GatedOutput: LogOutput {
         #expect(output.lines.count == 2_000)
     }
 
+    /// A producer lets the writer run after each batch's worth of bytes; that is no back-pressure:
+    /// with the output stuck it still buffers up to the capacity, and every line arrives in order.
+    @Test func yieldingAfterABatchIsNotBackPressure() throws {
+        let output = GatedOutput()
+        let writer = LineWriter(output: output, capacity: 8 << 20, backPressure: .drop)
+        let line = Array(repeating: UInt8(ascii: "x"), count: 1_000)
+        let count = 5_000  // ~5 MiB: the batch threshold (1 MiB) crossed several times, the capacity never
+        for index in 0..<count {
+            let prefix = Array("\(index) ".utf8)
+            writer.append { buffer in
+                prefix.withUnsafeBytes { buffer.append($0) }
+                line.withUnsafeBytes { buffer.append($0) }
+            }
+        }
+        #expect(writer.unreportedLosses == 0, "lines were dropped below the capacity")
+        #expect(writer.acceptedLines == count)
+        output.open.withLock { $0 = true }
+        writer.flush()
+        let received = output.lines
+        #expect(received.count == count)
+        #expect(received.enumerated().allSatisfy { $0.element.hasPrefix("\($0.offset) ") }, "lines out of order")
+        writer.shutdown()
+    }
+
     @Test func aDeadOutputIsReportedNotRetriedForever() throws {
         final class BrokenPipe: LogOutput {
             let calls = Mutex(0)

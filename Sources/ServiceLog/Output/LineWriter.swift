@@ -33,7 +33,16 @@ public final class LineWriter: Sendable {
         var totalLines = 0
         /// Lines handed to the output (or counted lost) so far; `flush` waits for its target.
         var deliveredLines = 0
+        /// Pending bytes at which the next producer yields the processor to the writer.
+        var yieldAt = LineWriter.batchBytes
     }
+
+    /// Pending bytes after which a producer lets the writer run (`sched_yield`): when both share one
+    /// core, a producer's time slice would otherwise fill the whole `capacity` before the writer gets
+    /// to it, and the kernel's copy then reads a buffer that has left the cache (measured with
+    /// `writer-throughput` pinned to one core: 0.90 M/s with 8 MiB batches, 0.97 M/s with 1 MiB).
+    /// With a writer on another core the yield returns at once: one system call per `batchBytes`.
+    static let batchBytes = 1 << 20
 
     private let state: Mutex<State>
     private let wake = DispatchSemaphore(value: 0)
@@ -94,6 +103,9 @@ public final class LineWriter: Sendable {
             case .appendedWakeWriter:
                 wakeWriter()
                 return true
+            case .appendedBatchFull:
+                sched_yield()
+                return true
             case .dropped, .declined: return false
             case .full:
                 // The writer is busy (it cannot be idle while lines are pending): just wait for room.
@@ -103,7 +115,7 @@ public final class LineWriter: Sendable {
     }
 
 
-    enum AppendOutcome { case appended, appendedWakeWriter, dropped, declined, full }
+    enum AppendOutcome { case appended, appendedWakeWriter, appendedBatchFull, dropped, declined, full }
 
 
     @inline(__always)
@@ -123,6 +135,10 @@ public final class LineWriter: Sendable {
             if state.writerIdle {
                 state.writerIdle = false
                 return .appendedWakeWriter
+            }
+            if state.pending.byteCount >= state.yieldAt {
+                state.yieldAt = state.pending.byteCount + Self.batchBytes
+                return .appendedBatchFull
             }
             return .appended
         }
@@ -194,6 +210,7 @@ public final class LineWriter: Sendable {
                     return .sleep
                 }
                 state.pending.swapContents(with: &batch)
+                state.yieldAt = Self.batchBytes
                 let reason = state.lostEvents > 0 ? state.lostReason : "buffer full (back-pressure policy: drop)"
                 state.droppedEvents = 0
                 state.lostEvents = 0
