@@ -219,6 +219,7 @@ let package = Package(
             dependencies: [
                 "AnalyzerCore",
                 "AnalyzerOTLP",
+                "MetricsExposition",
                 "ServiceLog",
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -231,10 +232,21 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: Prometheus exposition with help texts, shared by both binaries' /metrics
+        .target(
+            name: "MetricsExposition",
+            dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "LogShipper",
             dependencies: [
+                "MetricsExposition",
                 "ServiceLog",
                 "ShipperCore",
                 "ShipperFileSource",

@@ -143,6 +143,7 @@ struct Serve: AsyncParsableCommand {
         var configuration = DashboardConfiguration(analysisWindow: .seconds(analysisWindow * 60), llm: llm, maxAnalysisEvents: maxAnalysisEvents)
         configuration.alerts = try alertTargets()
         configuration.dashboardURL = dashboardURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        configuration.version = AnalyzerCommand.configuration.version
         return configuration
     }
 

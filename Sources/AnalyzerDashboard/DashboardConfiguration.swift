@@ -35,6 +35,8 @@ public struct DashboardConfiguration: Sendable {
     /// The dashboard's address as the people alerted reach it, for the links in alerts. Default the
     /// listening address (`http://127.0.0.1:4180`), set by `analyzer serve`.
     public var dashboardURL = "http://127.0.0.1:4180"
+    /// The analyzer's version, exported as the `version` label of `analyzer_build_info`.
+    public var version = "unknown"
 
     /// Creates a configuration; every argument has the documented default (no LLM).
     public init(

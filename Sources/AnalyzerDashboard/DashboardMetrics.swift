@@ -1,5 +1,6 @@
 import AnalyzerCore
 import CoreMetrics
+import MetricsExposition
 import Prometheus
 import Synchronization
 
@@ -21,13 +22,15 @@ import Synchronization
 /// | `analyzer_service_error_ratio` | gauge | `service` |
 /// | `analyzer_service_latency_p50_seconds`, `analyzer_service_latency_p99_seconds` | gauge | `service` |
 /// | `analyzer_edge_calls_per_second`, `analyzer_edge_error_ratio`, `analyzer_edge_latency_p99_seconds` | gauge | `caller`, `callee` |
+/// | `analyzer_build_info` | gauge (always 1) | `version` |
 ///
+/// Every metric has a `# HELP` line (``help``).
 /// Per-service and per-edge figures cover the recent window (``DashboardConfiguration/recentWindow``)
 /// of event time and are updated after each analysis. Recording costs a lock and a dictionary lookup.
 public final class DashboardMetrics: Sendable {
     /// Where the metrics live; emit it with `emitToString()`.
     public let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
+    private let factory: DocumentedPrometheusFactory
     private let ingested: CoreMetrics.Counter
     private let duplicates: CoreMetrics.Counter
     private let batches: CoreMetrics.Counter
@@ -43,18 +46,39 @@ public final class DashboardMetrics: Sendable {
         "analyzer_stored_events", "analyzer_incidents_open", "analyzer_incidents_known", "analyzer_analysis_duration_seconds",
         "analyzer_service_requests_per_second", "analyzer_service_error_ratio", "analyzer_service_latency_p50_seconds",
         "analyzer_service_latency_p99_seconds", "analyzer_edge_calls_per_second", "analyzer_edge_error_ratio",
-        "analyzer_edge_latency_p99_seconds",
+        "analyzer_edge_latency_p99_seconds", "analyzer_build_info",
     ]
 
-    /// Creates the metrics in a new registry.
-    public init() {
+    /// The `# HELP` text of every metric, by name.
+    public static let help: [String: String] = [
+        "analyzer_events_ingested_total": "Events stored (duplicates not counted).",
+        "analyzer_events_duplicate_total": "Events received again with an event_id already stored, and not stored twice.",
+        "analyzer_ingest_batches_total": "Ingest requests whose events were stored.",
+        "analyzer_stored_events": "Events in the store at the last analysis.",
+        "analyzer_incidents_open": "Incidents open at the last analysis.",
+        "analyzer_incidents_known": "Incidents kept (open and resolved) at the last analysis.",
+        "analyzer_analysis_duration_seconds": "Time one incident analysis of the recent window took.",
+        "analyzer_service_requests_per_second": "Requests per second a service served over the recent window (event time).",
+        "analyzer_service_error_ratio": "Share of a service's requests that failed (5xx or transport) over the recent window.",
+        "analyzer_service_latency_p50_seconds": "Median request duration of a service over the recent window.",
+        "analyzer_service_latency_p99_seconds": "99th percentile request duration of a service over the recent window.",
+        "analyzer_edge_calls_per_second": "Calls per second from caller to callee over the recent window.",
+        "analyzer_edge_error_ratio": "Share of calls from caller to callee that failed over the recent window.",
+        "analyzer_edge_latency_p99_seconds": "99th percentile call duration from caller to callee over the recent window.",
+        "analyzer_build_info": "Always 1; the labels say which analyzer is running.",
+    ]
+
+    /// Creates the metrics in a new registry; `version` labels `analyzer_build_info`.
+    public init(version: String = "unknown") {
         registry = PrometheusCollectorRegistry()
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = [
-            .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-            .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
-        ]
+        let factory = DocumentedPrometheusFactory(
+            registry: registry, help: Self.help,
+            durationBuckets: [
+                .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
+            ])
         self.factory = factory
+        CoreMetrics.Gauge(label: "analyzer_build_info", dimensions: [("version", version)], factory: factory).record(1)
         ingested = CoreMetrics.Counter(label: "analyzer_events_ingested_total", factory: factory)
         duplicates = CoreMetrics.Counter(label: "analyzer_events_duplicate_total", factory: factory)
         batches = CoreMetrics.Counter(label: "analyzer_ingest_batches_total", factory: factory)

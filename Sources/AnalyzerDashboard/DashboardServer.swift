@@ -36,7 +36,7 @@ public struct DashboardServer: Sendable {
         logger: Logger = Logger(label: "analyzer")
     ) throws {
         let hub = DashboardEventHub()
-        let metrics = DashboardMetrics()
+        let metrics = DashboardMetrics(version: dashboard.version)
         let monitor = IncidentMonitor(store: store, configuration: dashboard, hub: hub, metrics: metrics)
         let observed = InsertObservingStore(base: store) { receipt in monitor.noteInsert(receipt) }
         ingest = try AnalyzerServer(store: observed, configuration: configuration, logger: logger)

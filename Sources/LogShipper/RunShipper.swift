@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import MetricsExposition
 import Prometheus
 import ServiceLifecycle
 import ServiceLog
@@ -26,7 +27,8 @@ struct RunShipper: AsyncParsableCommand {
         // Its own log is canonical events on stdout, like the services it ships for.
         ServiceLog.bootstrap(service: "logshipper", level: settings.logLevel)
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(DocumentedPrometheusFactory(registry: registry, help: PipelineMetrics.help))
+        Gauge(label: "logshipper_build_info", dimensions: [("version", LogShipperCommand.configuration.version)]).record(1)
         let logger = Logger(label: "logshipper")
 
         let pipeline: Pipeline

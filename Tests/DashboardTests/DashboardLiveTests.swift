@@ -90,7 +90,10 @@ struct DashboardLiveTests {
             #expect(lines.contains { $0.hasPrefix(#"analyzer_edge_error_ratio{caller="orders",callee="payments"} "#) })
             for name in DashboardMetrics.names {
                 #expect(lines.contains { $0.hasPrefix("# TYPE \(name) ") }, "\(name) is not exported")
+                let help = try #require(DashboardMetrics.help[name], "\(name) has no help text")
+                #expect(lines.contains("# HELP \(name) \(help)"), "\(name) is exported without its # HELP line")
             }
+            #expect(lines.contains { $0.hasPrefix(#"analyzer_build_info{version=""#) && $0.hasSuffix("} 1.0") })
         }
     }
 }

@@ -122,6 +122,31 @@ import Testing
         #expect(try await harness.storedEventIDs().count == expected.count)
     }
 
+    /// Prometheus by the book: every exported metric has `# HELP` and `# TYPE`, the loss counters
+    /// that alerts watch exist at 0 before any loss, and `logshipper_build_info` says the version.
+    @Test(.enabled(if: ProcessHarness.executablesExist, "needs the analyzer and logshipper executables (swift build --build-tests)"))
+    func metricsAreDocumentedAndLossCountersStartAtZero() async throws {
+        let harness = try ProcessHarness("metrics")
+        defer { harness.cleanUp() }
+        let metricsPort = ProcessHarness.freePort()
+        let shipper = try harness.startShipper(analyzerPort: ProcessHarness.freePort(), metricsPort: metricsPort)
+        defer { ProcessHarness.stopIfRunning(shipper) }
+        var exposition = ""
+        try ProcessHarness.waitUntil("the metrics endpoint") {
+            exposition = (try? String(contentsOf: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!, encoding: .utf8)) ?? ""
+            return exposition.contains("logshipper_spool_bytes")
+        }
+        let lines = exposition.split(separator: "\n").map(String.init)
+        let typed = lines.filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
+        #expect(typed.count >= 15, "only \(typed.count) metrics exported")
+        for name in typed {
+            #expect(lines.contains { $0.hasPrefix("# HELP \(name) ") && $0.count > "# HELP \(name) ".count + 10 }, "\(name) has no # HELP line")
+        }
+        #expect(lines.contains(#"logshipper_events_dead_lettered_total{reason="retries_exhausted"} 0"#))
+        #expect(lines.contains(#"logshipper_events_dropped_total{reason="receiver_invalid"} 0"#))
+        #expect(lines.contains { $0.hasPrefix(#"logshipper_build_info{version=""#) && $0.hasSuffix("} 1.0") })
+    }
+
     @Test(.enabled(if: ProcessHarness.executablesExist, "needs the analyzer and logshipper executables (swift build --build-tests)"))
     func sigtermDeliversWhatWasReadSavesTheCheckpointAndExitsZero() async throws {
         let harness = try ProcessHarness("sigterm")

@@ -21,12 +21,37 @@ public final class PipelineMetrics: Sendable {
     private let truncated = Counter(label: "logshipper_lines_truncated_total")
     private let duplicates = Counter(label: "logshipper_events_duplicate_total")
 
-    /// Creates metrics; gauges start at zero so they are exported before anything happens.
+    /// The `# HELP` text of every metric the pipeline records, by name.
+    public static let help: [String: String] = [
+        "logshipper_spool_bytes": "Bytes of compressed batches in the spool, waiting for delivery.",
+        "logshipper_spool_batches": "Batches in the spool, waiting for delivery.",
+        "logshipper_spool_full": "1 while the spool is at its size limit and reading is paused (back-pressure), else 0.",
+        "logshipper_checkpoint_lag_seconds": "Seconds since the oldest event not yet acknowledged by the receiver was read (0 when all are).",
+        "logshipper_batch_latency_seconds": "Time from a batch being spooled to its acknowledgement by the receiver.",
+        "logshipper_bytes_uncompressed_total": "Bytes of events put into batches, before compression.",
+        "logshipper_bytes_compressed_total": "Bytes of batches after compression.",
+        "logshipper_events_read_total": "Events read from a source.",
+        "logshipper_events_shipped_total": "Events acknowledged by the receiver.",
+        "logshipper_events_wrapped_total": "Lines that were not canonical events and were wrapped into one.",
+        "logshipper_lines_truncated_total": "Lines cut at the line limit (kept, marked line_truncated).",
+        "logshipper_events_duplicate_total": "Events the receiver reported as already stored (a resend after a restart or a retry).",
+        "logshipper_events_skipped_total": "Records a source skipped, by reason (e.g. journal entries without a message).",
+        "logshipper_delivery_retries_total": "Failed delivery attempts that will be retried, by reason.",
+        "logshipper_events_dead_lettered_total": "Events the receiver refused for good, written to the dead-letter file, by reason.",
+        "logshipper_events_dropped_total": "Events dropped, by reason (only what a receiver marked invalid line by line).",
+        "logshipper_build_info": "Always 1; the labels say which logshipper is running.",
+    ]
+
+    /// Creates metrics; gauges and the counters alerts watch start at zero, so they are exported
+    /// before anything happens (an `absent()` or `rate()` alert sees 0, not nothing).
     public init() {
         spoolBytes.record(0)
         spoolBatches.record(0)
         spoolFull.record(0)
         checkpointLag.record(0)
+        Counter(label: "logshipper_events_dead_lettered_total", dimensions: [("reason", "retries_exhausted")]).increment(by: 0)
+        Counter(label: "logshipper_events_dropped_total", dimensions: [("reason", "receiver_invalid")]).increment(by: 0)
+        Counter(label: "logshipper_delivery_retries_total", dimensions: [("reason", "error")]).increment(by: 0)
     }
 
     /// The current snapshot.
