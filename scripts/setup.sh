@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on a fresh Debian machine with the Swift toolchain:
 # Debian's C libraries (journald, zlib, curl, SQLite), journald itself, Python's jsonschema (the
-# independent validator the schema tests use), and headless Chromium with chromium-driver and Python's
-# selenium (the dashboard's browser test). Idempotent: installs only what is missing.
+# independent validator the schema tests use) and prometheus-client (the parser the /metrics tests use),
+# and headless Chromium with chromium-driver and Python's selenium (the dashboard's browser test).
+# Idempotent: installs only what is missing.
 set -euo pipefail
 
 debian_packages=(libsystemd-dev zlib1g-dev libcurl4-openssl-dev libsqlite3-dev systemd systemd-journal-remote openssl python3 python3-pip chromium chromium-driver)
@@ -21,6 +22,11 @@ fi
 if ! python3 -c 'import selenium' 2>/dev/null; then
     echo "setup: installing Python's selenium (the dashboard's browser test drives Debian's chromium-driver)"
     python3 -m pip install --quiet selenium 2>/dev/null || python3 -m pip install --quiet --break-system-packages selenium
+fi
+
+if ! python3 -c 'import prometheus_client' 2>/dev/null; then
+    echo "setup: installing Python's prometheus-client (its parser checks both /metrics endpoints)"
+    python3 -m pip install --quiet prometheus-client 2>/dev/null || python3 -m pip install --quiet --break-system-packages prometheus-client
 fi
 
 if ! python3 -c 'import jsonschema' 2>/dev/null; then

@@ -145,6 +145,8 @@ import Testing
         #expect(lines.contains(#"logshipper_events_dead_lettered_total{reason="retries_exhausted"} 0"#))
         #expect(lines.contains(#"logshipper_events_dropped_total{reason="receiver_invalid"} 0"#))
         #expect(lines.contains { $0.hasPrefix(#"logshipper_build_info{version=""#) && $0.hasSuffix("} 1.0") })
+        let check = try checkPrometheusExposition(exposition)
+        #expect(check.status == 0, "prometheus-client's parser (scripts/setup.sh installs it): \(check.report)")
     }
 
     @Test(.enabled(if: ProcessHarness.executablesExist, "needs the analyzer and logshipper executables (swift build --build-tests)"))
@@ -196,4 +198,23 @@ import Testing
         defer { _ = ProcessHarness.terminate(shipper) }
         try await ProcessHarness.waitUntil("20 events after the disk was fixed") { try await harness.storedEventIDs().count == 20 }
     }
+}
+
+/// Runs `scripts/check-prometheus.py` (PyPI's prometheus-client parser) on `exposition`: every family
+/// must parse with a # HELP text and a # TYPE. Returns the exit status and the report.
+func checkPrometheusExposition(_ exposition: String, file: String = #filePath) throws -> (status: Int32, report: String) {
+    let root = URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let path = NSTemporaryDirectory() + "exposition-\(getpid())-\(UInt32.random(in: 0 ... .max)).txt"
+    try exposition.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", root.appendingPathComponent("scripts/check-prometheus.py").path, path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, report)
 }
