@@ -441,6 +441,7 @@ let package = Package(
                 "AnalyzerCore",
                 "AnalyzerEvaluation",
                 "ServiceLog",
+                "ShipperPipeline",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -2,7 +2,8 @@
 # Installs what building and testing need on a fresh Debian machine with the Swift toolchain:
 # Debian's C libraries (journald, zlib, curl, SQLite), journald itself, Python's jsonschema (the
 # independent validator the schema tests use) and prometheus-client (the parser the /metrics tests use),
-# and headless Chromium with chromium-driver and Python's selenium (the dashboard's browser test).
+# headless Chromium with chromium-driver and Python's selenium (the dashboard's browser test), and
+# Prometheus for its promtool (the alerting rules' check; its server is not started).
 # Idempotent: installs only what is missing.
 set -euo pipefail
 
@@ -17,6 +18,14 @@ if ((${#missing[@]})); then
     [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v promtool >/dev/null; then
+    echo "setup: installing Debian's prometheus for promtool (checks Examples/Prometheus/alerts.yml)"
+    sudo_cmd=""
+    [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
 
 if ! python3 -c 'import selenium' 2>/dev/null; then

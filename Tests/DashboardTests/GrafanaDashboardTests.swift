@@ -1,22 +1,23 @@
 import AnalyzerDashboard
 import Foundation
+import ShipperPipeline
 import Testing
 
-/// `Examples/Grafana/analyzer-dashboard.json` queries only metrics the analyzer exports.
+/// `Examples/Grafana/analyzer-dashboard.json` queries only metrics the analyzer and logshipper export.
 @Suite("Grafana dashboard")
 struct GrafanaDashboardTests {
     static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Examples/Grafana/analyzer-dashboard.json").path
 
     /// Every `analyzer_…` name in the panels' queries (a histogram's `_bucket` series counts as the histogram).
-    static func queriedMetrics() throws -> Set<String> {
+    static func queriedMetrics(prefix: String = "analyzer") throws -> Set<String> {
         let object = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: path)))
         let panels = try #require((object as? [String: Any])?["panels"] as? [[String: Any]])
         var names = Set<String>()
         for panel in panels {
             for target in panel["targets"] as? [[String: Any]] ?? [] {
                 let expression = try #require(target["expr"] as? String)
-                let regex = try Regex(#"analyzer_[a-z0-9_]+"#)
+                let regex = try Regex(prefix + #"_[a-z0-9_]+"#)
                 for match in expression.matches(of: regex) { names.insert(String(expression[match.range])) }
             }
         }
@@ -38,6 +39,16 @@ struct GrafanaDashboardTests {
             for name in queried.sorted() {
                 #expect(exported.contains(name), "the Grafana dashboard queries \(name), which /metrics does not export")
             }
+        }
+    }
+
+    @Test("Every logshipper metric the Grafana dashboard queries is one the shipper records")
+    func everyQueriedShipperMetricIsRecorded() throws {
+        let queried = try Self.queriedMetrics(prefix: "logshipper")
+        #expect(queried.count >= 10, "the dashboard's shipper panels query \(queried.sorted())")
+        for name in queried.sorted() {
+            let family = name.hasSuffix("_bucket") ? String(name.dropLast("_bucket".count)) : name
+            #expect(PipelineMetrics.help[family] != nil, "the Grafana dashboard queries \(name), which logshipper does not record")
         }
     }
 }

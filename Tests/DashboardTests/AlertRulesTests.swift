@@ -1,0 +1,47 @@
+import AnalyzerDashboard
+import Foundation
+import ShipperPipeline
+import Testing
+
+/// `Examples/Prometheus/alerts.yml`: valid for Prometheus (its own `promtool`), and every metric
+/// it alerts on is one the analyzer or logshipper exports (an alert on a misspelt name never fires).
+@Suite("Prometheus alerting rules")
+struct AlertRulesTests {
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Examples/Prometheus/alerts.yml").path
+    static let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test("promtool check rules accepts the file",
+          .enabled(if: promtool != nil, "needs promtool (Debian's prometheus package, installed by scripts/setup.sh)"))
+    func promtoolAcceptsTheRules() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.promtool))
+        process.arguments = ["check", "rules", Self.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "promtool: \(report)")
+        #expect(report.contains("SUCCESS"))
+    }
+
+    @Test("Every metric the rules use is exported by the analyzer or logshipper")
+    func everyMetricExists() throws {
+        let text = try String(contentsOfFile: Self.path, encoding: .utf8)
+        let expressions = text.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("expr:") }
+        #expect(expressions.count >= 8, "only \(expressions.count) rules")
+        let known = Set(DashboardMetrics.names).union(PipelineMetrics.help.keys)
+        let regex = try Regex(#"(analyzer|logshipper)_[a-z0-9_]+"#)
+        var used = Set<String>()
+        for expression in expressions {
+            for match in expression.matches(of: regex) { used.insert(String(expression[match.range])) }
+        }
+        #expect(used.count >= 8, "the rules use \(used.sorted())")
+        for name in used.sorted() {
+            let family = name.hasSuffix("_bucket") ? String(name.dropLast("_bucket".count)) : name
+            #expect(known.contains(family), "an alert uses \(name), which neither binary exports")
+        }
+    }
+}
