@@ -232,6 +232,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: Checking a listen address before a binary creates anything, shared by both binaries
+        .target(
+            name: "ListenAddress",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: Prometheus exposition with help texts, shared by both binaries' /metrics
         .target(
             name: "MetricsExposition",
@@ -246,6 +256,7 @@ let package = Package(
         .executableTarget(
             name: "LogShipper",
             dependencies: [
+                "ListenAddress",
                 "MetricsExposition",
                 "ServiceLog",
                 "ShipperCore",
@@ -267,13 +278,12 @@ let package = Package(
             name: "Analyzer",
             dependencies: [
                 "ServiceLog",
+                "ListenAddress",
                 "AnalyzerCore",
                 "AnalyzerDashboard",
                 "AnalyzerEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

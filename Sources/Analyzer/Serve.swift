@@ -3,6 +3,7 @@ import AnalyzerDashboard
 import ArgumentParser
 import Foundation
 import Hummingbird
+import ListenAddress
 import Logging
 import ServiceLog
 
@@ -191,7 +192,11 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = try serverConfiguration()
         // Before the store is created: a port in use must not leave a new store behind.
-        try await ListenAddress.checkAvailable(host: configuration.host, port: configuration.port)
+        do {
+            try await ListenAddress.checkAvailable(host: configuration.host, port: configuration.port, setting: "--host/--port")
+        } catch {
+            throw ValidationError(error.description)
+        }
         // The analyzer writes its own log as canonical events, like the services it watches.
         ServiceLog.bootstrap(service: "analyzer")
         let eventStore: SQLiteEventStore
@@ -210,7 +215,7 @@ struct Serve: AsyncParsableCommand {
             try await server.makeApplication(retention: retentionService).runService()
         } catch where ListenAddress.isAddressInUse(error) {
             // Taken between the check and the bind.
-            throw ValidationError(ListenAddress.message(error, host: configuration.host, port: configuration.port))
+            throw ValidationError(ListenAddress.message(error, host: configuration.host, port: configuration.port, setting: "--host/--port"))
         }
     }
 }

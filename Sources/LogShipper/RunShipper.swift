@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import ListenAddress
 import Logging
 import Metrics
 import MetricsExposition
@@ -24,6 +25,14 @@ struct RunShipper: AsyncParsableCommand {
         }
         // Refuse a bad sink URL before anything is created on disk.
         _ = try HTTPSinkFactory.make(ShipperAssembly.sinkConfiguration(settings), kind: settings.sink.kind)
+        // Before the state directory is touched: a metrics port in use must not start a half shipper.
+        if let listen = settings.metricsListen {
+            do {
+                try await ListenAddress.checkAvailable(host: listen.host, port: listen.port, setting: "metrics.listen / --metrics-listen")
+            } catch {
+                throw StartError(error.description + " Another logshipper on this host needs its own port; 'off' disables /metrics and /health.")
+            }
+        }
         // Its own log is canonical events on stdout, like the services it ships for.
         ServiceLog.bootstrap(service: "logshipper", level: settings.logLevel)
         let registry = PrometheusCollectorRegistry()

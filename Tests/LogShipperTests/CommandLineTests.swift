@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `logshipper validate` and flag handling, as an operator meets them.
 @Suite struct CommandLineTests {
     struct Run {
@@ -92,6 +96,32 @@ import Testing
         #expect(!run.output.contains(".."), "\(run.output)")
         #expect(!run.output.contains("nothing to read"), "\(run.output)")
         #expect(run.output.split(separator: "\n").filter { $0.hasPrefix("error:") }.count == 1, "\(run.output)")
+    }
+
+    @Test(
+        "a metrics port in use: one error naming the address and the setting, and no state directory created",
+        .enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))
+    func metricsPortInUse() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound, "could not occupy a loopback port")
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let stateDirectory = "/tmp/logshipper-port-in-use-\(UUID().uuidString)"
+        let run = try Self.shipper([
+            "--file", "/tmp/none-\(UUID().uuidString).log", "--to", "http://127.0.0.1:9/v1/events", "--state-dir", stateDirectory,
+            "--metrics-listen", "127.0.0.1:\(port)",
+        ])
+        #expect(run.status != 0)
+        #expect(run.output.contains("cannot listen on 127.0.0.1:\(port) (metrics.listen / --metrics-listen): the address is already in use"), "\(run.output)")
+        #expect(!run.output.contains("bind(descriptor:"), "\(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: stateDirectory), "the state directory was created before the port was checked")
     }
 
     @Test(

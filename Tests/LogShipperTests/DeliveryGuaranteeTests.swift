@@ -112,6 +112,9 @@ import Testing
         #expect((response as? HTTPURLResponse)?.statusCode == 503)
         #expect(String(decoding: body, as: UTF8.self).contains("spool full"))
         #expect(harness.log("shipper.log").contains("is the analyzer running?"))
+        // Its own log has numbers as numbers (typed), not strings.
+        #expect(harness.log("shipper.log").contains(try Regex(#""delivery_attempt":[0-9]+[,}]"#)), "\(harness.log("shipper.log").suffix(600))")
+        #expect(harness.log("shipper.log").contains(try Regex(#""retry_in_ms":[0-9]+[,}]"#)))
 
         let analyzer = try harness.startAnalyzer(port: port)
         defer { _ = ProcessHarness.terminate(analyzer) }

@@ -93,7 +93,7 @@ public struct IngestRoutes<Context: RequestContext>: Sendable {
         if batch.isEntirelyInvalid {
             context.logger.notice(
                 "rejected a batch with no valid line",
-                metadata: ["invalid": "\(batch.invalidCount)", "first_error": "\(batch.errors.first ?? "")"])
+                metadata: ["invalid": .stringConvertible(batch.invalidCount), "first_error": "\(batch.errors.first ?? "")"])
             let result = IngestResult(
                 accepted: 0, duplicates: 0, invalid: batch.invalidCount, invalidLines: batch.invalidLines, errors: batch.errors)
             return try JSONResponse.make(result, status: .badRequest)
@@ -107,7 +107,7 @@ public struct IngestRoutes<Context: RequestContext>: Sendable {
                 // Nothing is acknowledged: the sender keeps the batch and resends it after Retry-After.
                 context.logger.error(
                     "event store failed; batch not acknowledged",
-                    metadata: ["error": "\(error)", "events": "\(batch.events.count)"])
+                    metadata: ["error": "\(error)", "events": .stringConvertible(batch.events.count)])
                 return try JSONResponse.make(
                     IngestFailure(error: "the event store is unavailable; retry later"),
                     status: .serviceUnavailable, headers: [.retryAfter: "\(retryAfterSeconds)"])
@@ -116,7 +116,7 @@ public struct IngestRoutes<Context: RequestContext>: Sendable {
         if batch.invalidCount > 0 {
             context.logger.notice(
                 "stored a batch with invalid lines",
-                metadata: ["invalid": "\(batch.invalidCount)", "first_error": "\(batch.errors.first ?? "")"])
+                metadata: ["invalid": .stringConvertible(batch.invalidCount), "first_error": "\(batch.errors.first ?? "")"])
         }
         let result = IngestResult(
             accepted: receipt.inserted, duplicates: receipt.duplicates, invalid: batch.invalidCount,

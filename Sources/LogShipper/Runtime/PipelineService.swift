@@ -22,8 +22,8 @@ struct PipelineService: Service {
         logger.notice(
             "logshipper stopped",
             metadata: [
-                "events_read": "\(statistics.eventsRead)", "events_shipped": "\(statistics.eventsShipped)",
-                "spool_batches_left": "\(statistics.spoolBatches)",
+                "events_read": .stringConvertible(statistics.eventsRead), "events_shipped": .stringConvertible(statistics.eventsShipped),
+                "spool_batches_left": .stringConvertible(statistics.spoolBatches),
             ])
         if let fatal { throw PipelineFailure(reason: fatal) }
     }

@@ -149,7 +149,7 @@ final class DeliveryLoop {
                 guard waitBeforeRetry(&retry, reason: reason, kind: "http_\(status)", retryAfter: nil, log: { attempt, _ in
                     logger.error(
                         "the receiver refuses every request: fix the shipper's configuration (events stay spooled)",
-                        metadata: ["status": "\(status)", "reason": "\(reason)", "attempt": "\(attempt)"])
+                        metadata: ["status": .stringConvertible(status), "reason": "\(reason)", "delivery_attempt": .stringConvertible(attempt)])
                 }) else { return .interrupted }
             case .retryable(let reason, let retryAfter):
                 if let maxRetries, retry >= maxRetries {
@@ -160,7 +160,7 @@ final class DeliveryLoop {
                     log: { attempt, delay in
                         logger.warning(
                             "delivery failed; retrying (events stay spooled until the receiver acknowledges them)",
-                            metadata: ["reason": "\(reason)", "attempt": "\(attempt)", "retry_in_ms": "\(Int(delay.seconds * 1000))"])
+                            metadata: ["reason": "\(reason)", "delivery_attempt": .stringConvertible(attempt), "retry_in_ms": .stringConvertible(Int(delay.seconds * 1000))])
                     })
                 else { return .interrupted }
             }
@@ -222,7 +222,7 @@ final class DeliveryLoop {
         }
         logger.warning(
             "the receiver refused lines of an acknowledged batch; they are in the dead-letter file",
-            metadata: ["invalid": "\(invalid)", "dead_lettered": "\(numbers.count)", "first_error": "\(response.errors?.first ?? "")",
+            metadata: ["invalid": .stringConvertible(invalid), "dead_lettered": .stringConvertible(numbers.count), "first_error": "\(response.errors?.first ?? "")",
                 "file": "\(deadLetters.path)"])
     }
 
@@ -262,7 +262,7 @@ final class DeliveryLoop {
         metrics.deadLettered(lines.count, reason: kind)
         logger.error(
             "events dead-lettered: the receiver will never accept them as sent",
-            metadata: ["events": "\(lines.count)", "status": "\(status.map(String.init) ?? "none")",
+            metadata: ["events": .stringConvertible(lines.count), "status": "\(status.map(String.init) ?? "none")",
                 "reason": "\(reason)", "file": "\(deadLetters.path)"])
     }
 
@@ -299,9 +299,9 @@ final class DeliveryLoop {
             if full {
                 logger.warning(
                     "spool full: reading is paused until the receiver accepts data again (nothing is dropped)",
-                    metadata: ["spool_bytes": "\(backlog.bytes)", "spool_max_bytes": "\(spool.maxBytes)"])
+                    metadata: ["spool_bytes": .stringConvertible(backlog.bytes), "spool_max_bytes": .stringConvertible(spool.maxBytes)])
             } else {
-                logger.notice("spool has room again: reading resumed", metadata: ["spool_bytes": "\(backlog.bytes)"])
+                logger.notice("spool has room again: reading resumed", metadata: ["spool_bytes": .stringConvertible(backlog.bytes)])
             }
         }
     }

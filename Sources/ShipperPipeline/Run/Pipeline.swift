@@ -62,7 +62,7 @@ public final class Pipeline: Sendable {
         if spool.recovery.pendingBatches > 0 {
             logger.notice(
                 "undelivered batches from the previous run will be sent first",
-                metadata: ["batches": "\(spool.recovery.pendingBatches)", "bytes": "\(spool.recovery.pendingBytes)"])
+                metadata: ["batches": .stringConvertible(spool.recovery.pendingBatches), "bytes": .stringConvertible(spool.recovery.pendingBytes)])
         }
     }
 
