@@ -41,7 +41,7 @@ public struct RetentionService: Service {
             }
             return deleted
         } catch {
-            logger.error("retention failed; retrying in \(interval)", metadata: ["error": .string("\(error)")])
+            logger.error("retention failed; retrying in \(interval)", metadata: ["reason": .string("\(error)")])
             return 0
         }
     }

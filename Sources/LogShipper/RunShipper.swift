@@ -72,7 +72,15 @@ struct RunShipper: AsyncParsableCommand {
                 service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            // Taken between the check and the bind.
+            if let listen = settings.metricsListen, ListenAddress.isAddressInUse(error) {
+                throw StartError(ListenAddress.message(error, host: listen.host, port: listen.port, setting: "metrics.listen / --metrics-listen"))
+            }
+            throw error
+        }
         ServiceLog.flush()
     }
 }

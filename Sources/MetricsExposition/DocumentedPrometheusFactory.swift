@@ -38,35 +38,43 @@ public struct DocumentedPrometheusFactory: CoreMetrics.MetricsFactory {
         MetricNameDescriptor(metricName: label, unitName: "", helpText: help[label] ?? "")
     }
 
+    /// A counter, with the help text of `label`.
     public func makeCounter(label: String, dimensions: [(String, String)]) -> any CoreMetrics.CounterHandler {
         registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
     }
 
+    /// A floating-point counter (a Prometheus counter), with the help text of `label`.
     public func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any CoreMetrics.FloatingPointCounterHandler {
         registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
     }
 
+    /// A gauge, or a value histogram when `aggregate` is set, with the help text of `label`.
     public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any CoreMetrics.RecorderHandler {
         guard aggregate else { return registry.makeGauge(descriptor: descriptor(label), labels: dimensions) }
         return registry.makeValueHistogram(descriptor: descriptor(label), labels: dimensions, buckets: valueBuckets)
     }
 
+    /// A gauge, with the help text of `label`.
     public func makeMeter(label: String, dimensions: [(String, String)]) -> any CoreMetrics.MeterHandler {
         registry.makeGauge(descriptor: descriptor(label), labels: dimensions)
     }
 
+    /// A duration histogram with ``durationBuckets``, with the help text of `label`.
     public func makeTimer(label: String, dimensions: [(String, String)]) -> any CoreMetrics.TimerHandler {
         registry.makeDurationHistogram(descriptor: descriptor(label), labels: dimensions, buckets: durationBuckets)
     }
 
+    /// Removes the counter from the registry.
     public func destroyCounter(_ handler: any CoreMetrics.CounterHandler) {
         if let counter = handler as? Prometheus.Counter { registry.unregisterCounter(counter) }
     }
 
+    /// Removes the counter from the registry.
     public func destroyFloatingPointCounter(_ handler: any CoreMetrics.FloatingPointCounterHandler) {
         if let counter = handler as? Prometheus.Counter { registry.unregisterCounter(counter) }
     }
 
+    /// Removes the gauge or histogram from the registry.
     public func destroyRecorder(_ handler: any CoreMetrics.RecorderHandler) {
         switch handler {
         case let gauge as Prometheus.Gauge: registry.unregisterGauge(gauge)
@@ -75,10 +83,12 @@ public struct DocumentedPrometheusFactory: CoreMetrics.MetricsFactory {
         }
     }
 
+    /// Removes the gauge from the registry.
     public func destroyMeter(_ handler: any CoreMetrics.MeterHandler) {
         if let gauge = handler as? Prometheus.Gauge { registry.unregisterGauge(gauge) }
     }
 
+    /// Removes the histogram from the registry.
     public func destroyTimer(_ handler: any CoreMetrics.TimerHandler) {
         if let histogram = handler as? Histogram<Duration> { registry.unregisterDurationHistogram(histogram) }
     }

@@ -13,6 +13,7 @@ import Testing
     /// `failing` writes a new error in `share` of the requests it serves. No span records a status.
     static func events(failing: String, share: Double) throws -> [Event] {
         var lines: [String] = []
+        var served: [String: Int] = [:]  // requests each callee has served so far
         let start = 1_750_000_000_000_000 as Int64
         func time(_ micros: Int64) -> String { Timestamp(microsecondsSinceEpoch: micros).description }
         for request in 0..<1_200 {
@@ -23,11 +24,12 @@ import Testing
             var callees = ["orders"]
             if request % 20 == 0 { callees.append("contacts") }
             for (index, callee) in callees.enumerated() {
+                defer { served[callee, default: 0] += 1 }
                 let span = String(format: "%016x", request * 10 + index + 2)
                 let callSpan = String(format: "%016x", request * 10 + index + 6)
                 let common = #""correlation_id":"\#(trace)","trace_id":"\#(trace)","status_recorded":false"#
                 lines.append(#"{"timestamp":"\#(time(at + offset))","level":"info","service":"\#(callee)","event_type":"request_start","event_id":"s\#(span)","span_id":"\#(span)","parent_span_id":"\#(callSpan)","method":"GET","endpoint":"/\#(callee)",\#(common)}"#)
-                if callee == failing, faulty, (request * 7_919) % 100 < Int(share * 100) {
+                if callee == failing, faulty, (served[callee, default: 0] * 7_919) % 100 < Int(share * 100) {
                     lines.append(#"{"timestamp":"\#(time(at + offset + 2_000))","level":"error","service":"\#(callee)","event_type":"error","event_id":"e\#(span)","span_id":"\#(span)","message":"[find][repository.findById][no \#(callee) entry for id \#(request)]","error_type":"c.s.Impl",\#(common)}"#)
                 }
                 lines.append(#"{"timestamp":"\#(time(at + offset + 4_000))","level":"info","service":"\#(callee)","event_type":"request_end","event_id":"n\#(span)","span_id":"\#(span)","parent_span_id":"\#(callSpan)","method":"GET","endpoint":"/\#(callee)","status_code":200,"duration_ms":4,"success":true,\#(common)}"#)
@@ -52,7 +54,10 @@ import Testing
 
     @Test func aFewNewErrorsAmongManyRequestsNameNobody() throws {
         // orders serves 360 requests after minute 7; 3% of them write the new error.
-        let incidents = IncidentAnalyzer().incidents(in: Observations(events: try Self.events(failing: "orders", share: 0.03)))
+        let observations = Observations(events: try Self.events(failing: "orders", share: 0.03))
+        let written = observations.errorMessages.filter { $0.service == "orders" }.count
+        #expect(written >= 8, "the scenario must hold new errors (\(written)) for the test to mean anything")
+        let incidents = IncidentAnalyzer().incidents(in: observations)
         for incident in incidents {
             #expect(incident.rootCause.service == nil || incident.rootCause.confidence < 0.5,
                     "\(incident.rootCause.service ?? "-") named with \(incident.rootCause.confidence) from a handful of errors")

@@ -3,8 +3,9 @@ import Foundation
 import ShipperPipeline
 import Testing
 
-/// `Examples/Prometheus/alerts.yml`: valid for Prometheus (its own `promtool`), and every metric
-/// it alerts on is one the analyzer or logshipper exports (an alert on a misspelt name never fires).
+/// `Examples/Prometheus/alerts.yml`: valid for Prometheus (its own `promtool`), firing as its unit
+/// tests say (`alerts-test.yml`: series labelled as the binaries label them), and every metric it
+/// alerts on is one the analyzer or logshipper exports (an alert on a misspelt name never fires).
 @Suite("Prometheus alerting rules")
 struct AlertRulesTests {
     static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -27,11 +28,31 @@ struct AlertRulesTests {
         #expect(report.contains("SUCCESS"))
     }
 
+    @Test("promtool test rules: the alerts fire on the series the binaries export, with their labels",
+          .enabled(if: promtool != nil, "needs promtool (Debian's prometheus package, installed by scripts/setup.sh)"))
+    func promtoolUnitTestsPass() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.promtool))
+        process.arguments = ["test", "rules", "alerts-test.yml"]
+        process.currentDirectoryURL = URL(fileURLWithPath: Self.path).deletingLastPathComponent()
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "promtool test rules (Examples/Prometheus/alerts-test.yml): \(report)")
+        #expect(report.contains("SUCCESS"))
+    }
+
     @Test("Every metric the rules use is exported by the analyzer or logshipper")
     func everyMetricExists() throws {
         let text = try String(contentsOfFile: Self.path, encoding: .utf8)
-        let expressions = text.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("expr:") }
-        #expect(expressions.count >= 8, "only \(expressions.count) rules")
+        let lines = text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
+        let rules = lines.filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("- alert:") }
+        #expect(rules.count >= 8, "only \(rules.count) rules")
+        // Expressions may span lines (`expr: >-`); names outside them (summaries) must exist too.
+        let expressions = lines
         let known = Set(DashboardMetrics.names).union(PipelineMetrics.help.keys)
         let regex = try Regex(#"(analyzer|logshipper)_[a-z0-9_]+"#)
         var used = Set<String>()

@@ -107,7 +107,7 @@ public struct IngestRoutes<Context: RequestContext>: Sendable {
                 // Nothing is acknowledged: the sender keeps the batch and resends it after Retry-After.
                 context.logger.error(
                     "event store failed; batch not acknowledged",
-                    metadata: ["error": "\(error)", "events": .stringConvertible(batch.events.count)])
+                    metadata: ["reason": "\(error)", "events": .stringConvertible(batch.events.count)])
                 return try JSONResponse.make(
                     IngestFailure(error: "the event store is unavailable; retry later"),
                     status: .serviceUnavailable, headers: [.retryAfter: "\(retryAfterSeconds)"])

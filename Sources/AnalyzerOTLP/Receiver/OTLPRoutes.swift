@@ -98,7 +98,7 @@ public struct OTLPRoutes<Context: RequestContext>: Sendable {
             do {
                 _ = try await store.insert(batch.events)
             } catch {
-                context.logger.error("event store failed; OTLP batch not acknowledged", metadata: ["error": "\(error)", "signal": "\(signal.rawValue)"])
+                context.logger.error("event store failed; OTLP batch not acknowledged", metadata: ["reason": "\(error)", "signal": "\(signal.rawValue)"])
                 return try Self.failure(
                     .serviceUnavailable, "the event store is unavailable; retry later", encoding: encoding, context: context,
                     headers: [.retryAfter: "\(retryAfterSeconds)"])
@@ -107,7 +107,7 @@ public struct OTLPRoutes<Context: RequestContext>: Sendable {
         if batch.rejectedItems > 0 {
             context.logger.notice(
                 "stored an OTLP batch with refused items",
-                metadata: ["signal": "\(signal.rawValue)", "refused": "\(batch.rejectedItems)", "reason": "\(batch.reasons.first ?? "")"])
+                metadata: ["signal": "\(signal.rawValue)", "refused": .stringConvertible(batch.rejectedItems), "reason": "\(batch.reasons.first ?? "")"])
         }
         return try Self.response(signal, batch, encoding: encoding)
     }
@@ -154,7 +154,7 @@ public struct OTLPRoutes<Context: RequestContext>: Sendable {
     static func failure(
         _ status: HTTPResponse.Status, _ reason: String, encoding: OTLPEncoding, context: Context, headers: HTTPFields = [:]
     ) throws -> Response {
-        context.logger.notice("refused an OTLP request", metadata: ["status": "\(status.code)", "reason": "\(reason)"])
+        context.logger.notice("refused an OTLP request", metadata: ["status": .stringConvertible(status.code), "reason": "\(reason)"])
         var body = Google_Rpc_Status()
         // gRPC's codes for the same outcomes: INVALID_ARGUMENT, PERMISSION_DENIED, DEADLINE_EXCEEDED,
         // RESOURCE_EXHAUSTED, UNAVAILABLE.

@@ -262,7 +262,7 @@ final class DeliveryLoop {
         metrics.deadLettered(lines.count, reason: kind)
         logger.error(
             "events dead-lettered: the receiver will never accept them as sent",
-            metadata: ["events": .stringConvertible(lines.count), "status": "\(status.map(String.init) ?? "none")",
+            metadata: ["events": .stringConvertible(lines.count), "http_status": status.map { .stringConvertible($0) } ?? "none (retries exhausted)",
                 "reason": "\(reason)", "file": "\(deadLetters.path)"])
     }
 

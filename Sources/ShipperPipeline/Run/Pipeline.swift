@@ -122,7 +122,7 @@ public final class Pipeline: Sendable {
                 if failures == 1 || failures.isMultiple(of: 30) {
                     logger.error(
                         "cannot open source; retrying every few seconds",
-                        metadata: ["source": "\(factory.name)", "reason": "\(error)"])
+                        metadata: ["source_name": "\(factory.name)", "reason": "\(error)"])
                 }
                 metrics.sourceFailing(factory.name, reason: "\(error)")
                 pause(.seconds(min(5, failures)))
@@ -148,7 +148,7 @@ public final class Pipeline: Sendable {
                     governor?.pace()
                 }
             } catch {
-                logger.error("source failed; reopening it", metadata: ["source": "\(factory.name)", "reason": "\(error)"])
+                logger.error("source failed; reopening it", metadata: ["source_name": "\(factory.name)", "reason": "\(error)"])
                 metrics.sourceFailing(factory.name, reason: "\(error)")
                 pause(.seconds(1))
             }
@@ -180,7 +180,7 @@ public final class Pipeline: Sendable {
     private func report(_ source: any RecordSource, _ name: String, _ previous: inout SourceStatistics) {
         for notice in source.takeNotices() {
             let metadata = Logger.Metadata(uniqueKeysWithValues: notice.details.map { ($0.key, .string($0.value)) })
-                .merging(["source": "\(name)"]) { current, _ in current }
+                .merging(["source_name": "\(name)"]) { current, _ in current }
             switch notice.severity {
             case .info: logger.info("\(notice.message)", metadata: metadata)
             case .warning: logger.warning("\(notice.message)", metadata: metadata)

@@ -49,7 +49,11 @@ public final class PipelineMetrics: Sendable {
         spoolBatches.record(0)
         spoolFull.record(0)
         checkpointLag.record(0)
-        Counter(label: "logshipper_events_dead_lettered_total", dimensions: [("reason", "retries_exhausted")]).increment(by: 0)
+        // The reasons known in advance; an unusual HTTP status appears with its first loss (alerts.yml
+        // catches a series that is new, not only one that grew).
+        for reason in ["retries_exhausted", "http_200", "http_400", "http_422"] {
+            Counter(label: "logshipper_events_dead_lettered_total", dimensions: [("reason", reason)]).increment(by: 0)
+        }
         Counter(label: "logshipper_events_dropped_total", dimensions: [("reason", "receiver_invalid")]).increment(by: 0)
         Counter(label: "logshipper_delivery_retries_total", dimensions: [("reason", "error")]).increment(by: 0)
     }

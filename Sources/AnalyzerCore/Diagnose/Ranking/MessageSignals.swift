@@ -14,7 +14,7 @@ enum MessageSignals {
         var inheritedDuring = 0
         /// Whether the messages are errors (not only warnings).
         var isError = false
-        /// The requests (correlation IDs, else spans) that wrote it during the incident, not inherited.
+        /// The requests (correlation IDs) that wrote it during the incident, not inherited.
         var requestsDuring: Set<String> = []
     }
 
@@ -33,9 +33,7 @@ enum MessageSignals {
                 entry.inheritedDuring += 1
             } else {
                 entry.during += 1
-                if let request = message.correlationID ?? (message.spanKey != 0 ? String(message.spanKey) : nil) {
-                    entry.requestsDuring.insert(request)
-                }
+                if let request = message.correlationID { entry.requestsDuring.insert(request) }
             }
             counts[message.service, default: [:]][id] = entry
         }
@@ -81,10 +79,19 @@ enum MessageSignals {
         // A low-traffic service that now fails most of its requests with an error it never wrote is
         // failing as surely as a busy one writing hundreds: the share of its requests counts, not
         // only the number of lines.
-        let failingRequests = risen.filter(\.isError).reduce(into: Set<String>()) { $0.formUnion($1.requestsDuring) }.count
-        let requests = context.during[service].spans
-        let share = requests > 0 ? min(1, Double(failingRequests) / Double(requests)) : 0
-        let mostRequestsFail = failingRequests >= 4 && share >= 0.5
+        // Both counts are of the service's own requests in the window (by correlation ID), so errors
+        // of background work or of requests that began earlier cannot make a share above what it is.
+        let errorRequests = risen.filter(\.isError).reduce(into: Set<String>()) { $0.formUnion($1.requestsDuring) }
+        var served = Set<String>()
+        if !errorRequests.isEmpty {
+            for span in context.observations.spans(from: context.start, until: context.end) where span.service == service {
+                if let id = span.correlationID { served.insert(id) }
+            }
+        }
+        let failingRequests = errorRequests.intersection(served).count
+        let requests = served.count
+        let share = requests > 0 ? Double(failingRequests) / Double(requests) : 0
+        let mostRequestsFail = requests >= 4 && failingRequests >= 4 && share >= 0.5
         var score = errors >= 10 ? min(4, 1 + log2(Double(1 + errors)) / 3) : min(2.5, 1 + log2(Double(1 + total)) / 4)
         if mostRequestsFail { score = max(score, 2.5 + share) }
         let sharePhrase = mostRequestsFail ? ", in \(failingRequests) of its \(requests) requests" : ""
