@@ -65,7 +65,7 @@ public final class DashboardMetrics: Sendable {
         "analyzer_edge_calls_per_second": "Calls per second from caller to callee over the recent window.",
         "analyzer_edge_error_ratio": "Share of calls from caller to callee that failed over the recent window.",
         "analyzer_edge_latency_p99_seconds": "99th percentile call duration from caller to callee over the recent window.",
-        "analyzer_build_info": "Always 1; the labels say which analyzer is running.",
+        "analyzer_build_info": "Which analyzer is running (its labels); the value is always 1.",
     ]
 
     /// Creates the metrics in a new registry; `version` labels `analyzer_build_info`.

@@ -106,7 +106,8 @@ import Testing
 
         try ProcessHarness.waitUntil("the spool to fill") {
             let metrics = try? String(contentsOf: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!, encoding: .utf8)
-            return metrics?.contains("logshipper_spool_full 1") ?? false
+            // The sample line, not the # HELP text that describes it.
+            return metrics?.split(separator: "\n").contains { $0.hasPrefix("logshipper_spool_full 1") } ?? false
         }
         let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/health")!)
         #expect((response as? HTTPURLResponse)?.statusCode == 503)

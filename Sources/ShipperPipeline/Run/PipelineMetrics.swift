@@ -25,7 +25,7 @@ public final class PipelineMetrics: Sendable {
     public static let help: [String: String] = [
         "logshipper_spool_bytes": "Bytes of compressed batches in the spool, waiting for delivery.",
         "logshipper_spool_batches": "Batches in the spool, waiting for delivery.",
-        "logshipper_spool_full": "1 while the spool is at its size limit and reading is paused (back-pressure), else 0.",
+        "logshipper_spool_full": "Whether the spool is at its size limit and reading is paused (back-pressure): 1 or 0.",
         "logshipper_checkpoint_lag_seconds": "Seconds since the oldest event not yet acknowledged by the receiver was read (0 when all are).",
         "logshipper_batch_latency_seconds": "Time from a batch being spooled to its acknowledgement by the receiver.",
         "logshipper_bytes_uncompressed_total": "Bytes of events put into batches, before compression.",
@@ -39,7 +39,7 @@ public final class PipelineMetrics: Sendable {
         "logshipper_delivery_retries_total": "Failed delivery attempts that will be retried, by reason.",
         "logshipper_events_dead_lettered_total": "Events the receiver refused for good, written to the dead-letter file, by reason.",
         "logshipper_events_dropped_total": "Events dropped, by reason (only what a receiver marked invalid line by line).",
-        "logshipper_build_info": "Always 1; the labels say which logshipper is running.",
+        "logshipper_build_info": "Which logshipper is running (its labels); the value is always 1.",
     ]
 
     /// Creates metrics; gauges and the counters alerts watch start at zero, so they are exported
