@@ -192,8 +192,9 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = try serverConfiguration()
         // Before the store is created: a port in use must not leave a new store behind.
+        let listenSetting = "--host/--port"
         do {
-            try await ListenAddress.checkAvailable(host: configuration.host, port: configuration.port, setting: "--host/--port")
+            try await ListenAddress.checkAvailable(host: configuration.host, port: configuration.port, setting: listenSetting)
         } catch {
             throw ValidationError(error.description)
         }
@@ -215,7 +216,7 @@ struct Serve: AsyncParsableCommand {
             try await server.makeApplication(retention: retentionService).runService()
         } catch where ListenAddress.isAddressInUse(error) {
             // Taken between the check and the bind.
-            throw ValidationError(ListenAddress.message(error, host: configuration.host, port: configuration.port, setting: "--host/--port"))
+            throw ValidationError(ListenAddress.message(error, host: configuration.host, port: configuration.port, setting: listenSetting))
         }
     }
 }

@@ -26,9 +26,10 @@ struct RunShipper: AsyncParsableCommand {
         // Refuse a bad sink URL before anything is created on disk.
         _ = try HTTPSinkFactory.make(ShipperAssembly.sinkConfiguration(settings), kind: settings.sink.kind)
         // Before the state directory is touched: a metrics port in use must not start a half shipper.
+        let metricsSetting = "metrics.listen / --metrics-listen"
         if let listen = settings.metricsListen {
             do {
-                try await ListenAddress.checkAvailable(host: listen.host, port: listen.port, setting: "metrics.listen / --metrics-listen")
+                try await ListenAddress.checkAvailable(host: listen.host, port: listen.port, setting: metricsSetting)
             } catch {
                 throw StartError(error.description + " Another logshipper on this host needs its own port; 'off' disables /metrics and /health.")
             }
@@ -77,7 +78,7 @@ struct RunShipper: AsyncParsableCommand {
         } catch {
             // Taken between the check and the bind.
             if let listen = settings.metricsListen, ListenAddress.isAddressInUse(error) {
-                throw StartError(ListenAddress.message(error, host: listen.host, port: listen.port, setting: "metrics.listen / --metrics-listen"))
+                throw StartError(ListenAddress.message(error, host: listen.host, port: listen.port, setting: metricsSetting))
             }
             throw error
         }

@@ -12,37 +12,35 @@ struct AlertRulesTests {
         .deletingLastPathComponent().appendingPathComponent("Examples/Prometheus/alerts.yml").path
     static let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    @Test("promtool check rules accepts the file",
-          .enabled(if: promtool != nil, "needs promtool (Debian's prometheus package, installed by scripts/setup.sh)"))
-    func promtoolAcceptsTheRules() throws {
+    /// Runs promtool with `arguments` in the rules' folder; its exit status and everything it printed.
+    static func promtool(_ arguments: [String]) throws -> (status: Int32, report: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.promtool))
-        process.arguments = ["check", "rules", Self.path]
+        process.executableURL = URL(fileURLWithPath: try #require(promtool))
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: path).deletingLastPathComponent()
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
         let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "promtool: \(report)")
-        #expect(report.contains("SUCCESS"))
+        return (process.terminationStatus, report)
+    }
+
+    @Test("promtool check rules accepts the file",
+          .enabled(if: promtool != nil, "needs promtool (Debian's prometheus package, installed by scripts/setup.sh)"))
+    func promtoolAcceptsTheRules() throws {
+        let run = try Self.promtool(["check", "rules", Self.path])
+        #expect(run.status == 0, "promtool: \(run.report)")
+        #expect(run.report.contains("SUCCESS"))
     }
 
     @Test("promtool test rules: the alerts fire on the series the binaries export, with their labels",
           .enabled(if: promtool != nil, "needs promtool (Debian's prometheus package, installed by scripts/setup.sh)"))
     func promtoolUnitTestsPass() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.promtool))
-        process.arguments = ["test", "rules", "alerts-test.yml"]
-        process.currentDirectoryURL = URL(fileURLWithPath: Self.path).deletingLastPathComponent()
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "promtool test rules (Examples/Prometheus/alerts-test.yml): \(report)")
-        #expect(report.contains("SUCCESS"))
+        let run = try Self.promtool(["test", "rules", "alerts-test.yml"])
+        #expect(run.status == 0, "promtool test rules (Examples/Prometheus/alerts-test.yml): \(run.report)")
+        #expect(run.report.contains("SUCCESS"))
     }
 
     @Test("Every metric the rules use is exported by the analyzer or logshipper")
