@@ -242,6 +242,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: One syntax for settings (durations, sizes, key suggestions), shared by both binaries
+        .target(name: "SettingSyntax", swiftSettings: strict),
+
         // MARK: Prometheus exposition with help texts, shared by both binaries' /metrics
         .target(
             name: "MetricsExposition",
@@ -257,6 +260,7 @@ let package = Package(
             name: "LogShipper",
             dependencies: [
                 "ListenAddress",
+                "SettingSyntax",
                 "MetricsExposition",
                 "ServiceLog",
                 "ShipperCore",
@@ -279,11 +283,13 @@ let package = Package(
             dependencies: [
                 "ServiceLog",
                 "ListenAddress",
+                "SettingSyntax",
                 "AnalyzerCore",
                 "AnalyzerDashboard",
                 "AnalyzerEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),
@@ -379,6 +385,11 @@ let package = Package(
         .testTarget(
             name: "ServiceLogJournalTests",
             dependencies: ["ServiceLog", "ServiceLogJournal"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SettingSyntaxTests",
+            dependencies: ["SettingSyntax"],
             swiftSettings: strict
         ),
         .testTarget(

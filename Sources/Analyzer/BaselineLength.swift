@@ -1,4 +1,5 @@
 import ArgumentParser
+import SettingSyntax
 
 /// `--baseline 10m`: how much normal traffic before a change to compare it with.
 struct BaselineLength: ExpressibleByArgument, CustomStringConvertible {
@@ -6,7 +7,7 @@ struct BaselineLength: ExpressibleByArgument, CustomStringConvertible {
     let description: String
 
     init?(argument: String) {
-        guard let seconds = DurationArgument.seconds(argument), seconds >= 10 else { return nil }
+        guard let seconds = DurationSyntax.seconds(argument, bare: .none), seconds >= 10 else { return nil }
         self.seconds = seconds
         description = argument
     }

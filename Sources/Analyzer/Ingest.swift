@@ -39,13 +39,15 @@ struct Ingest: AsyncParsableCommand {
     var batchSize = 10_000
 
     @Option(help: "Longer lines are rejected as invalid.")
-    var maxLineBytes = DecodingLimits().maxLineBytes
+    var maxLineBytes = ByteCount(DecodingLimits().maxLineBytes)
 
     @Option(help: "List at most this many invalid lines per file (all are counted).")
     var maxReported = 10
 
     @Flag(help: "Do not print the progress line.")
     var quiet = false
+
+    @OptionGroup(title: "Settings") var configFile: ConfigFileOption
 
     @Argument(help: ArgumentHelp("NDJSON files, plain or gzip ('-' for standard input).", valueName: "file"))
     var files: [String]
@@ -62,7 +64,7 @@ struct Ingest: AsyncParsableCommand {
             guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("FILE '\(file)' is not readable") }
         }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard maxLineBytes >= 1 else { throw ValidationError("--max-line-bytes must be at least 1") }
+        guard maxLineBytes.bytes >= 1 else { throw ValidationError("--max-line-bytes must be at least 1") }
         guard maxReported >= 0 else { throw ValidationError("--max-reported must not be negative") }
         try validateStorePath()
     }
@@ -115,7 +117,7 @@ struct Ingest: AsyncParsableCommand {
     /// different threads), and batches are stored in file order, one at a time.
     private func load(_ file: String, into store: SQLiteEventStore, progress: inout IngestProgress) async throws -> IngestSummary {
         var summary = IngestSummary(name: file == "-" ? "stdin" : file)
-        let options = NDJSONFileReader.Options(batchSize: batchSize, limits: DecodingLimits(maxLineBytes: maxLineBytes))
+        let options = NDJSONFileReader.Options(batchSize: batchSize, limits: DecodingLimits(maxLineBytes: maxLineBytes.bytes))
         let reader: NDJSONFileReader
         do {
             reader = try NDJSONFileReader(path: file, options: options)

@@ -11,6 +11,8 @@ struct ReadOptions: ParsableArguments {
     @Option(help: ArgumentHelp("SQLite store to read (written by `analyzer serve` or `analyzer ingest`).", valueName: "path"))
     var store = "./analyzer.sqlite"
 
+    @OptionGroup(title: "Settings") var configFile: ConfigFileOption
+
     @Flag(help: "Print JSON instead of text (a stable shape for scripts).")
     var json = false
 

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import ListenAddress
 import Logging
+import SettingSyntax
 import ServiceLog
 
 /// `analyzer serve`: the ingest endpoint logshipper delivers to, in front of the SQLite store.
@@ -80,30 +81,32 @@ struct Serve: AsyncParsableCommand {
     var token: String?
 
     @Option(help: "Largest request body accepted, as sent (compressed or not).")
-    var maxBodyBytes = IngestLimits().maxBodyBytes
+    var maxBodyBytes = ByteCount(IngestLimits().maxBodyBytes)
 
     @Option(help: "Largest size a gzip body may inflate to (the gzip-bomb limit).")
-    var maxDecompressedBytes = IngestLimits().maxDecompressedBytes
+    var maxDecompressedBytes = ByteCount(IngestLimits().maxDecompressedBytes)
 
     @Option(help: "Longer lines are rejected as invalid; the rest of the batch is stored.")
-    var maxLineBytes = IngestLimits().maxLineBytes
+    var maxLineBytes = ByteCount(IngestLimits().maxLineBytes)
 
     @Option(help: "Decoded body bytes all requests in progress may hold together; beyond it, 503 + Retry-After.")
-    var maxInFlightBytes = IngestLimits().maxInFlightBytes
+    var maxInFlightBytes = ByteCount(IngestLimits().maxInFlightBytes)
 
     @Option(help: "Connections served at once (lowered to leave 64 file descriptors under `ulimit -n`).")
     var maxConnections = AnalyzerServerConfiguration().maxConnections
 
-    @Option(help: "Seconds after which a connection that sends nothing is closed.")
-    var idleTimeout: Double = 30
+    @Option(help: "How long a connection that sends nothing stays open (e.g. 30s; a bare number is seconds).")
+    var idleTimeout = TimeLength<InSeconds>(argument: "30s")!
 
-    @Option(help: "Seconds a request body may take to arrive.")
-    var bodyTimeout: Double = 60
+    @Option(help: "How long a request body may take to arrive (e.g. 1m; a bare number is seconds).")
+    var bodyTimeout = TimeLength<InSeconds>(argument: "60s")!
 
     @OptionGroup(title: "Retention") var retention: RetentionOptions
 
-    @Option(help: "Event time the dashboard analyses for incidents, in minutes before the newest event (at most 44640, 31 days).")
-    var analysisWindow: Double = 60
+    @OptionGroup(title: "Settings") var configFile: ConfigFileOption
+
+    @Option(help: "Event time the dashboard analyses for incidents, before the newest event (e.g. 1h; at most 31d; a bare number is minutes).")
+    var analysisWindow = TimeLength<InMinutes>(argument: "1h")!
 
     @Option(help: "The most events one dashboard analysis reads; a window holding more starts at the newest this many.")
     var maxAnalysisEvents = DashboardConfiguration().maxAnalysisEvents
@@ -141,7 +144,7 @@ struct Serve: AsyncParsableCommand {
         let llm = Result { () throws(LLMConfigurationError) in
             try LLMConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
         }
-        var configuration = DashboardConfiguration(analysisWindow: .seconds(analysisWindow * 60), llm: llm, maxAnalysisEvents: maxAnalysisEvents)
+        var configuration = DashboardConfiguration(analysisWindow: analysisWindow.duration, llm: llm, maxAnalysisEvents: maxAnalysisEvents)
         configuration.alerts = try alertTargets()
         configuration.dashboardURL = dashboardURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         configuration.version = AnalyzerCommand.configuration.version
@@ -154,9 +157,10 @@ struct Serve: AsyncParsableCommand {
         let configuration = AnalyzerServerConfiguration(
             host: host, port: port, token: token ?? environmentToken,
             limits: IngestLimits(
-                maxBodyBytes: maxBodyBytes, maxDecompressedBytes: maxDecompressedBytes, maxLineBytes: maxLineBytes,
-                maxInFlightBytes: maxInFlightBytes),
-            idleTimeout: try Self.seconds(idleTimeout, "--idle-timeout"), bodyTimeout: try Self.seconds(bodyTimeout, "--body-timeout"),
+                maxBodyBytes: maxBodyBytes.bytes, maxDecompressedBytes: maxDecompressedBytes.bytes, maxLineBytes: maxLineBytes.bytes,
+                maxInFlightBytes: maxInFlightBytes.bytes),
+            idleTimeout: try idleTimeout.checked("--idle-timeout", atMost: "1d"),
+            bodyTimeout: try bodyTimeout.checked("--body-timeout", atMost: "1d"),
             maxConnections: maxConnections)
         do {
             try configuration.validate()
@@ -171,17 +175,9 @@ struct Serve: AsyncParsableCommand {
         ProcessInfo.processInfo.environment["ANALYZER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// A timeout flag as a `Duration`: more than 0 and at most a day.
-    static func seconds(_ value: Double, _ flag: String) throws -> Duration {
-        guard value > 0, value <= 86_400 else { throw ValidationError("\(flag) must be more than 0 and at most 86400 seconds, not \(value)") }
-        return .milliseconds(Int64((value * 1000).rounded()))
-    }
-
     func validate() throws {
         _ = try serverConfiguration()
-        guard analysisWindow > 0, analysisWindow <= 44_640 else {
-            throw ValidationError("--analysis-window must be more than 0 and at most 44640 minutes (31 days), not \(analysisWindow)")
-        }
+        _ = try analysisWindow.checked("--analysis-window", atMost: "31d")
         guard maxAnalysisEvents >= 1000 else { throw ValidationError("--max-analysis-events must be at least 1000, not \(maxAnalysisEvents)") }
         _ = try alertTargets()
         if let dashboardURL, !(dashboardURL.hasPrefix("http://") || dashboardURL.hasPrefix("https://")) {
@@ -209,7 +205,7 @@ struct Serve: AsyncParsableCommand {
         let server = try DashboardServer(store: eventStore, configuration: configuration, dashboard: try dashboardConfiguration())
         let retentionService = retention.policy.map {
             RetentionService(
-                store: eventStore, policy: $0, interval: .milliseconds(Int64(retention.retentionInterval * 60_000)),
+                store: eventStore, policy: $0, interval: retention.retentionInterval.duration,
                 logger: Logger(label: "analyzer.retention"))
         }
         do {

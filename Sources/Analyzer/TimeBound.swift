@@ -1,4 +1,5 @@
 import ArgumentParser
+import SettingSyntax
 import ServiceLog
 
 /// A time given on the command line: RFC 3339 (`2026-11-24T10:15:00Z`) or a duration ago (`15m`,
@@ -11,8 +12,8 @@ struct TimeBound: ExpressibleByArgument {
             timestamp = absolute
             return
         }
-        guard let seconds = DurationArgument.seconds(argument) else { return nil }
-        // Bounded by DurationArgument (100 years), so the conversion cannot trap.
+        guard let seconds = DurationSyntax.seconds(argument, bare: .none) else { return nil }
+        // Bounded by DurationSyntax (100 years), so the conversion cannot trap.
         timestamp = Timestamp.now().adding(microseconds: -Int64(seconds * 1e6))
     }
 

@@ -45,8 +45,37 @@ import Glibc
         let run = try Self.shipper(["validate", config])
         #expect(run.status == 1)
         #expect(run.output.contains("batch.max_event (\(config)): unknown key. Fix: did you mean 'batch.max_events'?"))
-        #expect(run.output.contains("batch.max_age_ms (\(config)): expected a whole number"))
+        #expect(run.output.contains("batch.max_age_ms (\(config)): 'soon' is not a length of time. Fix: write e.g. 250ms, 30s"))
         #expect(run.output.contains("metrics.listen (\(config)): 'nowhere' is not host:port"))
+    }
+
+    @Test(.enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))
+    func durationsAndSizesTakeUnitsAndBareNumbersKeepTheirOldMeaning() throws {
+        let harness = try ProcessHarness("units")
+        defer { harness.cleanUp() }
+        let config = harness.directory + "/units.yaml"
+        try """
+            files:
+              include: ["/var/log/orders/*.log"]
+              max_line_bytes: 64KiB
+            batch:
+              max_bytes: 512KB
+              max_age_ms: 2s
+            retry:
+              base_ms: 250
+              cap_ms: 1m
+            spool:
+              max_bytes: 10MB
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let good = try Self.shipper(["validate", config, "--set", "health.delivery_failure_seconds=90"])
+        #expect(good.status == 0, "\(good.output)")
+        #expect(good.output.contains("ok: the configuration is valid"))
+        let environment = try Self.shipper(["validate", config], environment: ["LOGSHIPPER_SPOOL_MAX_BYTES": "1.5GiB"])
+        #expect(environment.status == 0, "\(environment.output)")
+        let bad = try Self.shipper(["validate", config, "--set", "spool.max_bytes=10XB", "--set", "retry.cap_ms=2h"])
+        #expect(bad.status == 1)
+        #expect(bad.output.contains("spool.max_bytes (--set spool.max_bytes): '10XB' is not a size. Fix: write e.g. 65536, 64KiB, 10MB or 2GiB (a bare number is bytes)."))
+        #expect(bad.output.contains("retry.cap_ms (--set retry.cap_ms): 2h is out of range. Fix: use a length from 1ms to 60m."))
     }
 
     @Test(.enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))

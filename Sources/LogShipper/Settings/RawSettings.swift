@@ -159,6 +159,7 @@ struct SettingProblem: Error, CustomStringConvertible {
     var fix: String
 
     var description: String {
-        "\(key.map { "\($0) " } ?? "")(\(origin)): \(message). Fix: \(fix)."
+        let end = fix.hasSuffix("?") || fix.hasSuffix(".") ? "" : "."
+        return "\(key.map { "\($0) " } ?? "")(\(origin)): \(message). Fix: \(fix)\(end)"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SettingSyntax
 
 /// The shipper's settings, typed and checked: what `logshipper` runs with and what
 /// `logshipper validate` reports on.
@@ -71,9 +72,9 @@ struct ShipperSettings: Sendable {
         var settings = ShipperSettings()
         reader.list("files.include") { settings.files.include = $0 }
         reader.list("files.exclude") { settings.files.exclude = $0 }
-        reader.integer("files.max_line_bytes", in: 256...(64 << 20)) { settings.files.maxLineBytes = $0 }
+        reader.size("files.max_line_bytes", in: 256...(64 << 20)) { settings.files.maxLineBytes = $0 }
         reader.boolean("files.start_at_end") { settings.files.startAtEnd = $0 }
-        reader.integer("files.rotate_wait_ms", in: 0...3_600_000) { settings.files.rotateWait = .milliseconds($0) }
+        reader.duration("files.rotate_wait_ms", bare: .milliseconds, in: .zero ... .seconds(3600)) { settings.files.rotateWait = $0 }
         reader.boolean("journald.enabled") { settings.journald.enabled = $0 }
         reader.list("journald.matches") { settings.journald.matches = $0 }
         reader.string("journald.directory") { settings.journald.directory = $0 }
@@ -104,22 +105,22 @@ struct ShipperSettings: Sendable {
             }
         }
         reader.map("sink.headers") { settings.sink.headers = $0 }
-        reader.integer("sink.connect_timeout_ms", in: 1...600_000) { settings.sink.connectTimeout = .milliseconds($0) }
-        reader.integer("sink.request_timeout_ms", in: 1...3_600_000) { settings.sink.requestTimeout = .milliseconds($0) }
+        reader.duration("sink.connect_timeout_ms", bare: .milliseconds, in: .milliseconds(1) ... .seconds(600)) { settings.sink.connectTimeout = $0 }
+        reader.duration("sink.request_timeout_ms", bare: .milliseconds, in: .milliseconds(1) ... .seconds(3600)) { settings.sink.requestTimeout = $0 }
         reader.string("sink.ca_file") { settings.sink.caFile = $0 }
         reader.boolean("sink.insecure_skip_verify") { settings.sink.insecureSkipVerify = $0 }
         reader.integer("batch.max_events", in: 1...1_000_000) { settings.batchMaxEvents = $0 }
-        reader.integer("batch.max_bytes", in: 1024...(256 << 20)) { settings.batchMaxBytes = $0 }
-        reader.integer("batch.max_age_ms", in: 1...3_600_000) { settings.batchMaxAge = .milliseconds($0) }
+        reader.size("batch.max_bytes", in: 1024...(256 << 20)) { settings.batchMaxBytes = $0 }
+        reader.duration("batch.max_age_ms", bare: .milliseconds, in: .milliseconds(1) ... .seconds(3600)) { settings.batchMaxAge = $0 }
         reader.integer("batch.compression_level", in: 0...9) { settings.compressionLevel = $0 == 0 ? nil : Int32($0) }
-        reader.integer("retry.base_ms", in: 1...600_000) { settings.retryBase = .milliseconds($0) }
-        reader.integer("retry.cap_ms", in: 1...3_600_000) { settings.retryCap = .milliseconds($0) }
+        reader.duration("retry.base_ms", bare: .milliseconds, in: .milliseconds(1) ... .seconds(600)) { settings.retryBase = $0 }
+        reader.duration("retry.cap_ms", bare: .milliseconds, in: .milliseconds(1) ... .seconds(3600)) { settings.retryCap = $0 }
         reader.integer("retry.max_retries", in: 0...1_000_000_000) { settings.maxRetries = $0 }
-        reader.integer("spool.max_bytes", in: (64 << 10)...(1 << 50)) { settings.spoolMaxBytes = $0 }
+        reader.size("spool.max_bytes", in: (64 << 10)...(1 << 50)) { settings.spoolMaxBytes = $0 }
         reader.string("state_dir") { settings.stateDirectory = $0 }
-        reader.integer("shutdown_timeout_ms", in: 0...3_600_000) { settings.shutdownTimeout = .milliseconds($0) }
+        reader.duration("shutdown_timeout_ms", bare: .milliseconds, in: .zero ... .seconds(3600)) { settings.shutdownTimeout = $0 }
         reader.integer("max_cpu_percent", in: 1...800) { settings.maxCPUPercent = $0 }
-        reader.integer("health.delivery_failure_seconds", in: 1...86_400) { settings.healthDeliveryFailure = .seconds($0) }
+        reader.duration("health.delivery_failure_seconds", bare: .seconds, in: .seconds(1) ... .seconds(86_400)) { settings.healthDeliveryFailure = $0 }
         if let text = reader.scalar("metrics.listen") {
             if text == "off" || text.isEmpty {
                 settings.metricsListen = nil
@@ -189,6 +190,41 @@ struct ShipperSettings: Sendable {
                 return problem(key, "\(number) is out of range", fix: "use a value from \(range.lowerBound) to \(range.upperBound)")
             }
             apply(number)
+        }
+
+        mutating func duration(_ key: String, bare: DurationSyntax.BareUnit, in range: ClosedRange<Duration>, _ apply: (Duration) -> Void) {
+            guard let value = raw[key] else { return }
+            let unit = bare == .seconds ? "seconds" : "milliseconds"
+            guard case .scalar(let text) = value.content, let duration = DurationSyntax.duration(text, bare: bare) else {
+                return problem(key, "'\(raw[key].map(Self.describe) ?? "")' is not a length of time", fix: "write e.g. \(DurationSyntax.examples) (a bare number is \(unit))")
+            }
+            guard range.contains(duration) else {
+                return problem(key, "\(text) is out of range", fix: "use a length from \(Self.describe(range.lowerBound)) to \(Self.describe(range.upperBound))")
+            }
+            apply(duration)
+        }
+
+        mutating func size(_ key: String, in range: ClosedRange<Int>, _ apply: (Int) -> Void) {
+            guard let value = raw[key] else { return }
+            guard case .scalar(let text) = value.content, let bytes = ByteSizeSyntax.bytes(text) else {
+                return problem(key, "'\(raw[key].map(Self.describe) ?? "")' is not a size", fix: "write e.g. \(ByteSizeSyntax.examples) (a bare number is bytes)")
+            }
+            guard range.contains(bytes) else {
+                return problem(key, "\(text) (\(bytes) bytes) is out of range", fix: "use a size from \(range.lowerBound) to \(range.upperBound) bytes")
+            }
+            apply(bytes)
+        }
+
+        private static func describe(_ value: RawSettings.Value) -> String {
+            if case .scalar(let text) = value.content { return text }
+            return "a list or mapping"
+        }
+
+        private static func describe(_ duration: Duration) -> String {
+            let (seconds, attoseconds) = duration.components
+            if attoseconds == 0, seconds % 60 == 0, seconds > 0 { return "\(seconds / 60)m" }
+            if attoseconds == 0 { return "\(seconds)s" }
+            return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
         }
 
         mutating func boolean(_ key: String, _ apply: (Bool) -> Void) {
