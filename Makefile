@@ -1,5 +1,5 @@
 # The two commands of the README's quickstart, plus the pieces they are made of.
-.PHONY: demo test browser-test fuzz setup build benchmarks journald
+.PHONY: demo test browser-test fuzz setup build benchmarks journald install
 
 ## demo: the whole story on this machine: analyzer, 12 shop services, a logshipper per service, load,
 ## a memory leak in pricing exposed by a surge from recommendations, and the analyzer's diagnosis.
@@ -35,6 +35,17 @@ setup:
 
 journald:
 	@scripts/start-journald.sh
+
+## install: release builds of analyzer and logshipper into $(PREFIX)/bin (default /usr/local), the docs
+## (which the systemd unit's Documentation= names) into $(PREFIX)/share/doc/swift-service-observability.
+PREFIX ?= /usr/local
+install: setup
+	swift build -c release --product analyzer
+	swift build -c release --product logshipper
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/swift-service-observability
+	install -m 755 .build/release/analyzer .build/release/logshipper $(DESTDIR)$(PREFIX)/bin/
+	cp -r .build/release/*.resources $(DESTDIR)$(PREFIX)/bin/
+	cp -r README.md docs $(DESTDIR)$(PREFIX)/share/doc/swift-service-observability/
 
 build: setup
 	swift build

@@ -38,6 +38,11 @@ if ! python3 -c 'import prometheus_client' 2>/dev/null; then
     python3 -m pip install --quiet prometheus-client 2>/dev/null || python3 -m pip install --quiet --break-system-packages prometheus-client
 fi
 
+if ! python3 -c 'import kubernetes_validate' 2>/dev/null; then
+    echo "setup: installing Python's kubernetes-validate (checks deploy/kubernetes/ against the Kubernetes OpenAPI schemas)"
+    python3 -m pip install --quiet kubernetes-validate 2>/dev/null || python3 -m pip install --quiet --break-system-packages kubernetes-validate
+fi
+
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
     echo "setup: installing Python's jsonschema (schema conformance tests)"
     python3 -m pip install --quiet jsonschema 2>/dev/null || python3 -m pip install --quiet --break-system-packages jsonschema

@@ -42,15 +42,21 @@ struct ValidateConfig: ParsableCommand {
             problems += layerProblems.map(\.description)
             let alone = ConfigurationLayers.check(applied, for: command)
             problems += alone.map(\.description)
-            guard alone.isEmpty else { continue }
-            var placeholder = ConfigurationLayers.placeholders[name] ?? []
-            if name == "explain", applied.contains(where: { $0.name == "at" }) { placeholder = [] }
+            // The rest together, for the checks across settings and ranges.
+            let failed = Set(alone.compactMap(\.key))
+            let rest = applied.filter { !failed.contains($0.name) }
+            let placeholder = rest.contains(where: { $0.name == "at" }) ? [] : ConfigurationLayers.placeholders[name] ?? []
             do {
-                _ = try command.parse(applied.flatMap(\.arguments) + placeholder)
+                _ = try command.parse(rest.flatMap(\.arguments) + placeholder)
             } catch {
-                let message = command.message(for: error)
-                let origin = Self.once(applied.map(\.source.description)).joined(separator: ", ")
-                problems.append("\(name) (\(origin.isEmpty ? "defaults" : origin)): \(message)")
+                var message = command.message(for: error)
+                if message.hasSuffix(".") { message.removeLast() }
+                if let setting = rest.first(where: { message.contains("--\($0.name) ") || message.contains("--\($0.name)'") }) {
+                    problems.append("\(setting.name) (\(setting.source)): \(message)")
+                } else {
+                    let origin = Self.once(rest.map(\.source.description)).joined(separator: ", ")
+                    problems.append("\(name) (\(origin.isEmpty ? "defaults" : origin)): \(message)")
+                }
             }
             for setting in applied { sources[setting.name] = (setting.arguments.filter { !$0.hasPrefix("--") }, setting.source.description) }
         }

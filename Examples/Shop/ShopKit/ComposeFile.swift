@@ -6,7 +6,7 @@
 /// spool across restarts. Every port is published on the host's loopback only.
 public enum ComposeFile {
     /// The image holding the `shop`, `logshipper` and `analyzer` executables (built from the Dockerfile).
-    public static let image = "swift-service-observability:latest"
+    public static let image = "swift-service-observability/shop-demo:0.1.0"
 
     /// The YAML text for `topology`.
     public static func render(_ topology: ShopTopology, analyzerPort: Int = 4180) -> String {

@@ -133,6 +133,9 @@ struct ConfigurationLayers {
                 _ = try command.parse(setting.arguments + placeholder)
             } catch {
                 var message = command.message(for: error)
+                // Checks across settings (a token for 0.0.0.0, a store's directory) are the whole
+                // parse's to report; here only a value that is not of its flag's kind.
+                guard message.contains("is invalid for") else { continue }
                 if message.hasSuffix(".") { message.removeLast() }
                 problems.append(Problem(
                     key: setting.name, origin: setting.source.description, message: message,
