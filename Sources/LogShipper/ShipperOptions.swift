@@ -1,3 +1,4 @@
+import SettingSyntax
 import ArgumentParser
 import Foundation
 

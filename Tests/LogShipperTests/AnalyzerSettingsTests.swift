@@ -5,18 +5,10 @@ import Testing
 /// with flags > environment > file > defaults, and `analyzer validate-config`, run as an operator would.
 @Suite struct AnalyzerSettingsTests {
     static func analyzer(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandLineTests.Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessHarness.analyzerPath)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ANALYZER_") }
-            .merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandLineTests.Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        // The tests' own ANALYZER_* would be read as settings.
+        try CommandLineTests.run(
+            ProcessHarness.analyzerPath, arguments,
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ANALYZER_") }.merging(environment) { _, new in new })
     }
 
     @Test(.enabled(if: ProcessHarness.executablesExist, "needs the analyzer executable (swift build --build-tests)"))

@@ -13,10 +13,15 @@ import Glibc
     }
 
     static func shipper(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        try run(ProcessHarness.shipperPath, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
+    }
+
+    /// Runs `path` to its end with exactly `environment`, stdout and stderr together.
+    static func run(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessHarness.shipperPath)
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

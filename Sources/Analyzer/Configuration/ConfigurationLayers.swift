@@ -26,19 +26,6 @@ struct ConfigurationLayers {
         var source: Source
     }
 
-    /// A mistake in the file or the environment, said as the shipper says it.
-    struct Problem: Error, CustomStringConvertible {
-        var key: String?
-        var origin: String
-        var message: String
-        var fix: String
-
-        var description: String {
-            let end = fix.hasSuffix("?") || fix.hasSuffix(".") ? "" : "."
-            return "\(key.map { "\($0) " } ?? "")(\(origin)): \(message). Fix: \(fix)\(end)"
-        }
-    }
-
     /// The subcommands whose options the file and environment may set.
     static let configurable: [any ParsableCommand.Type] = [
         Serve.self, Ingest.self, Incidents.self, Explain.self, Diagnose.self, Trace.self, Services.self,
@@ -48,13 +35,13 @@ struct ConfigurationLayers {
     static let knownNames: Set<String> = Set(configurable.flatMap { CommandOptions($0).options.keys })
 
     /// The file's settings by key (dashes, as the flags are written), or problems.
-    static func readFile(_ path: String) -> (settings: [String: Any], problems: [Problem]) {
+    static func readFile(_ path: String) -> (settings: [String: Any], problems: [SettingProblem]) {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             let exists = FileManager.default.fileExists(atPath: path)
-            return ([:], [Problem(
+            return ([:], [SettingProblem(
                 key: nil, origin: path, message: exists ? "cannot read the file" : "no such file",
                 fix: exists ? "check its permissions and that it is UTF-8 text" : "check the path (relative paths start from \(FileManager.default.currentDirectoryPath))")])
         }
@@ -62,18 +49,18 @@ struct ConfigurationLayers {
         do {
             loaded = try Yams.load(yaml: text)
         } catch {
-            return ([:], [Problem(key: nil, origin: path, message: "not valid YAML: \(error)", fix: "check the indentation and quoting near that line")])
+            return ([:], [SettingProblem(key: nil, origin: path, message: "not valid YAML: \(error)", fix: "check the indentation and quoting near that line")])
         }
         guard let loaded else { return ([:], []) }
         guard let mapping = loaded as? [String: Any] else {
-            return ([:], [Problem(key: nil, origin: path, message: "expected a mapping of settings", fix: "write one 'flag-name: value' per line, e.g. store: /var/lib/analyzer/events.sqlite")])
+            return ([:], [SettingProblem(key: nil, origin: path, message: "expected a mapping of settings", fix: "write one 'flag-name: value' per line, e.g. store: /var/lib/analyzer/events.sqlite")])
         }
         var settings: [String: Any] = [:]
-        var problems: [Problem] = []
+        var problems: [SettingProblem] = []
         for (key, value) in mapping.sorted(by: { $0.key < $1.key }) {
             let name = key.replacingOccurrences(of: "_", with: "-")
             guard knownNames.contains(name) else {
-                problems.append(Problem(key: key, origin: path, message: "unknown key", fix: suggestion(for: name).map { "did you mean '\($0)'?" } ?? "keys are the flags of `analyzer serve --help` (and of the other subcommands) without the dashes"))
+                problems.append(SettingProblem(key: key, origin: path, message: "unknown key", fix: suggestion(for: name).map { "did you mean '\($0)'?" } ?? "keys are the flags of `analyzer serve --help` (and of the other subcommands) without the dashes"))
                 continue
             }
             settings[name] = value
@@ -85,11 +72,11 @@ struct ConfigurationLayers {
     /// set itself, and only those the command has.
     static func arguments(
         for command: any ParsableCommand.Type, commandLine: [String], environment: [String: String]
-    ) -> (applied: [Applied], problems: [Problem]) {
+    ) -> (applied: [Applied], problems: [SettingProblem]) {
         let options = CommandOptions(command).options
         let given = givenNames(commandLine)
         var applied: [Applied] = []
-        var problems: [Problem] = []
+        var problems: [SettingProblem] = []
         var file: [String: Any] = [:]
         if let path = configPath(commandLine, environment: environment) {
             let read = readFile(path)
@@ -101,7 +88,7 @@ struct ConfigurationLayers {
                 do {
                     applied.append(Applied(name: name, arguments: try flags(options[name]!, yaml: value), source: .file(path)))
                 } catch {
-                    problems.append(Problem(key: name, origin: path, message: error.message, fix: error.fix))
+                    problems.append(SettingProblem(key: name, origin: path, message: error.message, fix: error.fix))
                 }
             }
         }
@@ -111,7 +98,7 @@ struct ConfigurationLayers {
             do {
                 applied.append(Applied(name: name, arguments: try flags(option, text: text), source: .environment(variable)))
             } catch {
-                problems.append(Problem(key: nil, origin: variable, message: error.message, fix: error.fix))
+                problems.append(SettingProblem(key: nil, origin: variable, message: error.message, fix: error.fix))
             }
         }
         return (applied, problems)
@@ -124,8 +111,8 @@ struct ConfigurationLayers {
 
     /// Each applied setting parsed on its own by `command`, so that a bad value is reported with the
     /// file or variable it came from rather than as a flag the user never typed.
-    static func check(_ applied: [Applied], for command: any ParsableCommand.Type) -> [Problem] {
-        var problems: [Problem] = []
+    static func check(_ applied: [Applied], for command: any ParsableCommand.Type) -> [SettingProblem] {
+        var problems: [SettingProblem] = []
         for setting in applied {
             var placeholder = placeholders[command._commandName] ?? []
             if setting.name == "at" { placeholder = [] }
@@ -137,7 +124,7 @@ struct ConfigurationLayers {
                 // parse's to report; here only a value that is not of its flag's kind.
                 guard message.contains("is invalid for") else { continue }
                 if message.hasSuffix(".") { message.removeLast() }
-                problems.append(Problem(
+                problems.append(SettingProblem(
                     key: setting.name, origin: setting.source.description, message: message,
                     fix: "write it as `analyzer \(command._commandName) --help` shows (durations 30s, 10m; sizes 16MiB)"))
             }

@@ -1,3 +1,4 @@
+import SettingSyntax
 import ShipperCore
 import ShipperHTTPSink
 import ShipperOTLPSink

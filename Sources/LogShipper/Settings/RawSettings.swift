@@ -1,4 +1,5 @@
 import Foundation
+import SettingSyntax
 import Yams
 
 /// Setting values as found, before they are checked: strings from a YAML file, the environment and
@@ -144,22 +145,5 @@ struct RawSettings {
         default:
             return .scalar(text)
         }
-    }
-}
-
-/// A mistake in the settings, said so that it can be fixed without reading the source.
-struct SettingProblem: Error, CustomStringConvertible {
-    /// The key concerned, when there is one.
-    var key: String?
-    /// Where the value came from.
-    var origin: String
-    /// What is wrong.
-    var message: String
-    /// What to do.
-    var fix: String
-
-    var description: String {
-        let end = fix.hasSuffix("?") || fix.hasSuffix(".") ? "" : "."
-        return "\(key.map { "\($0) " } ?? "")(\(origin)): \(message). Fix: \(fix)\(end)"
     }
 }
