@@ -101,6 +101,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long a request body may take to arrive (e.g. 1m; a bare number is seconds).")
     var bodyTimeout = TimeLength<InSeconds>(argument: "60s")!
 
+    @Option(help: ArgumentHelp(
+        "The analyzer's own log (canonical events on standard output): incidents opened, changed and resolved, refused batches, start and stop at notice; every analysis at debug.",
+        valueName: "level"))
+    var logLevel = LogLevelArgument(.info)
+
     @OptionGroup(title: "Retention") var retention: RetentionOptions
 
     @OptionGroup(title: "Settings") var configFile: ConfigFileOption
@@ -195,7 +200,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         // The analyzer writes its own log as canonical events, like the services it watches.
-        ServiceLog.bootstrap(service: "analyzer")
+        ServiceLog.bootstrap(service: "analyzer", level: logLevel.level)
         let eventStore: SQLiteEventStore
         do {
             eventStore = try SQLiteEventStore(path: store)
@@ -208,8 +213,21 @@ struct Serve: AsyncParsableCommand {
                 store: eventStore, policy: $0, interval: retention.retentionInterval.duration,
                 logger: Logger(label: "analyzer.retention"))
         }
+        let logger = Logger(label: "analyzer")
+        let dashboard = server.dashboard
+        let started: @Sendable (Int) async -> Void = { [store, host] port in
+            logger.notice("analyzer started", metadata: [
+                // Not `host` (the event's own field) nor a `token` key (redacted).
+                "version": .string(dashboard.version), "store": .string(store), "listen_host": .string(host), "port": .stringConvertible(port),
+                "authentication": .string(configuration.token != nil ? "bearer" : "none"),
+                "analysis_window_s": .stringConvertible(Int(dashboard.analysisWindow.components.seconds)),
+                "alert_targets": .stringConvertible(dashboard.alerts.count), "llm": .stringConvertible((try? dashboard.llm.get()) != nil),
+            ])
+        }
         do {
-            try await server.makeApplication(retention: retentionService).runService()
+            try await server.makeApplication(retention: retentionService, onServerRunning: started).runService()
+            let stored = (try? await eventStore.count()) ?? -1
+            logger.notice("analyzer stopped", metadata: ["stored_events": .stringConvertible(stored)])
         } catch where ListenAddress.isAddressInUse(error) {
             // Taken between the check and the bind.
             throw ValidationError(ListenAddress.message(error, host: configuration.host, port: configuration.port, setting: listenSetting))

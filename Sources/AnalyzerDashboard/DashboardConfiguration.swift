@@ -8,8 +8,6 @@ public struct DashboardConfiguration: Sendable {
     /// Event time analysed for incidents, ending at the newest stored event. Default 1 hour.
     /// Incidents found earlier stay listed (up to `maximumIncidents`) after they leave the window.
     public var analysisWindow: Duration
-    /// Event time `/metrics` and the services page summarise, ending at the newest event. Default 5 minutes.
-    public var recentWindow: Duration
     /// Quiet time after an ingest before analysing (a burst of batches costs one analysis). Default 1 s.
     public var ingestDebounce: Duration
     /// Least time between the starts of two analyses. Default 3 s.
@@ -40,13 +38,12 @@ public struct DashboardConfiguration: Sendable {
 
     /// Creates a configuration; every argument has the documented default (no LLM).
     public init(
-        analysisWindow: Duration = .seconds(3600), recentWindow: Duration = .seconds(300), ingestDebounce: Duration = .seconds(1),
+        analysisWindow: Duration = .seconds(3600), ingestDebounce: Duration = .seconds(1),
         minimumRefreshInterval: Duration = .seconds(3), pollInterval: Duration = .seconds(30), openGrace: Duration = .seconds(120),
         maximumIncidents: Int = 500, cachedDiagnoses: Int = 64, llm: Result<LLMConfiguration?, LLMConfigurationError> = .success(nil),
         futureTolerance: Duration = .seconds(300), maxAnalysisEvents: Int = 1_000_000
     ) {
         self.analysisWindow = analysisWindow
-        self.recentWindow = recentWindow
         self.ingestDebounce = ingestDebounce
         self.minimumRefreshInterval = minimumRefreshInterval
         self.pollInterval = pollInterval

@@ -2,6 +2,7 @@ import AnalyzerCore
 import CoreMetrics
 import MetricsExposition
 import Prometheus
+import ServiceLog
 import Synchronization
 
 /// The analyzer's metrics, exported at `GET /metrics` in Prometheus text format.
@@ -18,15 +19,18 @@ import Synchronization
 /// | `analyzer_incidents_open` | gauge | |
 /// | `analyzer_incidents_known` | gauge | |
 /// | `analyzer_analysis_duration_seconds` | histogram | |
-/// | `analyzer_service_requests_per_second` | gauge | `service` |
-/// | `analyzer_service_error_ratio` | gauge | `service` |
-/// | `analyzer_service_latency_p50_seconds`, `analyzer_service_latency_p99_seconds` | gauge | `service` |
-/// | `analyzer_edge_calls_per_second`, `analyzer_edge_error_ratio`, `analyzer_edge_latency_p99_seconds` | gauge | `caller`, `callee` |
+/// | `analyzer_ingest_batch_events` | histogram | |
+/// | `analyzer_ingest_requests_total` | counter | `path`, `code` |
+/// | `analyzer_service_requests_total`, `analyzer_service_request_errors_total` | counter | `service` |
+/// | `analyzer_service_request_duration_seconds` | histogram | `service` |
+/// | `analyzer_edge_calls_total`, `analyzer_edge_call_errors_total` | counter | `caller`, `callee` |
+/// | `analyzer_edge_call_duration_seconds` | histogram | `caller`, `callee` |
 /// | `analyzer_build_info` | gauge (always 1) | `version` |
 ///
-/// Every metric has a `# HELP` line (``help``).
-/// Per-service and per-edge figures cover the recent window (``DashboardConfiguration/recentWindow``)
-/// of event time and are updated after each analysis. Recording costs a lock and a dictionary lookup.
+/// Every metric has a `# HELP` line (``help``); the counters exist at 0 from the start. The
+/// per-service and per-edge families count the watched services' traffic as it is ingested (see
+/// ``TrafficMetrics``); a rate or a percentile is a query (`rate()`, `histogram_quantile()`), so it
+/// aggregates across instances. Recording costs a lock and a dictionary lookup per series.
 public final class DashboardMetrics: Sendable {
     /// Where the metrics live; emit it with `emitToString()`.
     public let registry: PrometheusCollectorRegistry
@@ -38,38 +42,35 @@ public final class DashboardMetrics: Sendable {
     private let incidentsOpen: CoreMetrics.Gauge
     private let incidentsKnown: CoreMetrics.Gauge
     private let analysisDuration: CoreMetrics.Timer
-    private let gauges = Mutex<[String: CoreMetrics.Gauge]>([:])
+    private let batchSize: CoreMetrics.Recorder
+    private let traffic: TrafficMetrics
+    private let ingestRequests = Mutex<[String: CoreMetrics.Counter]>([:])
 
     /// Every metric name exported, for documentation and for tests that check dashboards against it.
     public static let names: [String] = [
         "analyzer_events_ingested_total", "analyzer_events_duplicate_total", "analyzer_ingest_batches_total",
-        "analyzer_stored_events", "analyzer_incidents_open", "analyzer_incidents_known", "analyzer_analysis_duration_seconds",
-        "analyzer_service_requests_per_second", "analyzer_service_error_ratio", "analyzer_service_latency_p50_seconds",
-        "analyzer_service_latency_p99_seconds", "analyzer_edge_calls_per_second", "analyzer_edge_error_ratio",
-        "analyzer_edge_latency_p99_seconds", "analyzer_build_info",
-    ]
+        "analyzer_ingest_batch_events", "analyzer_ingest_requests_total", "analyzer_stored_events", "analyzer_incidents_open", "analyzer_incidents_known",
+        "analyzer_analysis_duration_seconds",
+    ] + TrafficMetrics.help.keys.sorted() + ["analyzer_build_info"]
 
     /// The `# HELP` text of every metric, by name.
     public static let help: [String: String] = [
         "analyzer_events_ingested_total": "Events stored (duplicates not counted).",
         "analyzer_events_duplicate_total": "Events received again with an event_id already stored, and not stored twice.",
         "analyzer_ingest_batches_total": "Ingest requests whose events were stored.",
+        "analyzer_ingest_batch_events": "Events per stored ingest request (valid lines, duplicates included).",
+        "analyzer_ingest_requests_total": "Requests to the ingest paths (/v1/events, /v1/traces, /v1/logs, /v1/metrics) by status code, refusals included.",
         "analyzer_stored_events": "Events in the store at the last analysis.",
         "analyzer_incidents_open": "Incidents open at the last analysis.",
         "analyzer_incidents_known": "Incidents kept (open and resolved) at the last analysis.",
         "analyzer_analysis_duration_seconds": "Time one incident analysis of the recent window took.",
-        "analyzer_service_requests_per_second": "Requests per second a service served over the recent window (event time).",
-        "analyzer_service_error_ratio": "Share of a service's requests that failed (5xx or transport) over the recent window.",
-        "analyzer_service_latency_p50_seconds": "Median request duration of a service over the recent window.",
-        "analyzer_service_latency_p99_seconds": "99th percentile request duration of a service over the recent window.",
-        "analyzer_edge_calls_per_second": "Calls per second from caller to callee over the recent window.",
-        "analyzer_edge_error_ratio": "Share of calls from caller to callee that failed over the recent window.",
-        "analyzer_edge_latency_p99_seconds": "99th percentile call duration from caller to callee over the recent window.",
         "analyzer_build_info": "Which analyzer is running (its labels); the value is always 1.",
-    ]
+    ].merging(TrafficMetrics.help) { first, _ in first }
 
     /// Creates the metrics in a new registry; `version` labels `analyzer_build_info`.
-    public init(version: String = "unknown") {
+    /// - Parameter maximumTrafficSeries: services (and, apart, edges) given their own series before new
+    ///   ones are counted under `__overflow__` (see ``TrafficMetrics``).
+    public init(version: String = "unknown", maximumTrafficSeries: Int = 1000) {
         registry = PrometheusCollectorRegistry()
         let factory = DocumentedPrometheusFactory(
             registry: registry, help: Self.help,
@@ -86,15 +87,44 @@ public final class DashboardMetrics: Sendable {
         incidentsOpen = CoreMetrics.Gauge(label: "analyzer_incidents_open", factory: factory)
         incidentsKnown = CoreMetrics.Gauge(label: "analyzer_incidents_known", factory: factory)
         analysisDuration = CoreMetrics.Timer(label: "analyzer_analysis_duration_seconds", factory: factory)
+        batchSize = CoreMetrics.Recorder(label: "analyzer_ingest_batch_events", aggregate: true, factory: factory)
+        traffic = TrafficMetrics(factory: factory, maximumSeries: maximumTrafficSeries)
+        // Present at 0 before the first batch, so that rate() and absent() alerts see a series.
+        ingested.increment(by: 0)
+        duplicates.increment(by: 0)
+        batches.increment(by: 0)
         incidentsOpen.record(0)
         incidentsKnown.record(0)
+        // The outcomes alerts watch, present at 0 before the first request.
+        for code in [200, 400, 401, 413, 503] { recordIngestRequest(path: "/v1/events", status: code, by: 0) }
     }
 
-    /// Counts one stored batch.
-    public func recordIngest(_ receipt: StoreReceipt) {
+    /// Counts one request to an ingest path. Paths outside the four ingest ones count as `other`, so
+    /// that a scanner probing URLs cannot add series.
+    public func recordIngestRequest(path: String, status: Int, by amount: Int64 = 1) {
+        let known = ["/v1/events", "/v1/traces", "/v1/logs", "/v1/metrics"]
+        let labels = [("path", known.contains(path) ? path : "other"), ("code", String(min(max(status, 0), 999)))]
+        let key = labels[0].1 + " " + labels[1].1
+        let counter = ingestRequests.withLock { counters in
+            if let existing = counters[key] { return existing }
+            let made = CoreMetrics.Counter(label: "analyzer_ingest_requests_total", dimensions: labels, factory: factory)
+            counters[key] = made
+            return made
+        }
+        counter.increment(by: amount)
+    }
+
+    /// Counts one stored batch and the requests and calls it newly stored.
+    public func recordIngest(_ events: [Event], _ receipt: StoreReceipt) {
         batches.increment()
+        batchSize.record(events.count)
         ingested.increment(by: Int64(receipt.inserted))
         duplicates.increment(by: Int64(receipt.duplicates))
+        // A store that does not say which events were duplicates leaves the batch uncounted rather
+        // than counting a resend twice.
+        if receipt.inserted > 0, receipt.duplicatePositions.count == receipt.duplicates {
+            traffic.record(events, duplicatePositions: receipt.duplicatePositions)
+        }
     }
 
     /// Records the outcome of one incident analysis.
@@ -105,36 +135,8 @@ public final class DashboardMetrics: Sendable {
         incidentsOpen.record(Double(open))
     }
 
-    /// Sets the per-service and per-edge gauges from the recent window's graph. Services and edges no
-    /// longer in the window keep their last values until they show up again.
-    public func recordGraph(_ graph: ServiceGraph) {
-        for node in graph.nodes {
-            let labels = [("service", node.service)]
-            gauge("analyzer_service_requests_per_second", labels).record(node.rate)
-            gauge("analyzer_service_error_ratio", labels).record(node.errorRatio)
-            if let p50 = node.p50MS { gauge("analyzer_service_latency_p50_seconds", labels).record(p50 / 1000) }
-            if let p99 = node.p99MS { gauge("analyzer_service_latency_p99_seconds", labels).record(p99 / 1000) }
-        }
-        for edge in graph.edges {
-            let labels = [("caller", edge.caller), ("callee", edge.callee)]
-            gauge("analyzer_edge_calls_per_second", labels).record(edge.rate)
-            gauge("analyzer_edge_error_ratio", labels).record(edge.errorRatio)
-            if let p99 = edge.p99MS { gauge("analyzer_edge_latency_p99_seconds", labels).record(p99 / 1000) }
-        }
-    }
-
     /// The Prometheus text exposition of every metric.
     public func exposition() -> String {
         registry.emitToString()
-    }
-
-    private func gauge(_ name: String, _ labels: [(String, String)]) -> CoreMetrics.Gauge {
-        let key = ([name] + labels.map { "\($0.0)=\($0.1)" }).joined(separator: "\u{0}")
-        return gauges.withLock { gauges in
-            if let existing = gauges[key] { return existing }
-            let made = CoreMetrics.Gauge(label: name, dimensions: labels, factory: factory)
-            gauges[key] = made
-            return made
-        }
     }
 }

@@ -37,8 +37,10 @@ public struct DashboardServer: Sendable {
     ) throws {
         let hub = DashboardEventHub()
         let metrics = DashboardMetrics(version: dashboard.version)
-        let monitor = IncidentMonitor(store: store, configuration: dashboard, hub: hub, metrics: metrics)
-        let observed = InsertObservingStore(base: store) { receipt in monitor.noteInsert(receipt) }
+        var incidentLogger = logger
+        incidentLogger[metadataKey: "component"] = "incidents"
+        let monitor = IncidentMonitor(store: store, configuration: dashboard, hub: hub, metrics: metrics, logger: incidentLogger)
+        let observed = InsertObservingStore(base: store) { events, receipt in monitor.noteInsert(events, receipt) }
         ingest = try AnalyzerServer(store: observed, configuration: configuration, logger: logger)
         self.monitor = monitor
         self.hub = hub
@@ -51,7 +53,8 @@ public struct DashboardServer: Sendable {
     public func makeRouter() -> Router<BasicRequestContext> {
         let configuration = ingest.configuration
         // OTLP/HTTP beside `/v1/events`: the same store, limits, memory budget and token.
-        let router = ingest.makeRouter { v1 in
+        let metrics = metrics
+        let router = ingest.makeRouter(outcome: { path, status in metrics.recordIngestRequest(path: path, status: status) }) { v1 in
             OTLPRoutes<BasicRequestContext>(
                 store: ingest.store, limits: configuration.limits, retryAfterSeconds: configuration.retryAfterSeconds,
                 bodyTimeout: configuration.bodyTimeout, budget: ingest.ingestBudget, tokenRequired: configuration.token != nil
@@ -61,7 +64,6 @@ public struct DashboardServer: Sendable {
         PageRoutes<BasicRequestContext>(assets: assets).addRoutes(to: guarded)
         APIRoutes<BasicRequestContext>(store: ingest.store, monitor: monitor, hub: hub, configuration: dashboard)
             .addRoutes(to: guarded.group("api"))
-        let metrics = metrics
         guarded.get("metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],

@@ -1,5 +1,6 @@
 import AnalyzerCore
 import Foundation
+import Logging
 import ServiceLifecycle
 import ServiceLog
 import Synchronization
@@ -40,10 +41,16 @@ public actor IncidentMonitor: Service {
     private var analysing = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private let alerts: AlertDispatcher?
+    private let logger: Logger
 
     /// Creates a monitor over `store`; nothing runs until ``run()`` or the first ``incidents()``.
-    public init(store: any EventStore, configuration: DashboardConfiguration, hub: DashboardEventHub, metrics: DashboardMetrics) {
+    /// Incidents opened, changed and resolved are logged to `logger` (``IncidentLog``).
+    public init(
+        store: any EventStore, configuration: DashboardConfiguration, hub: DashboardEventHub, metrics: DashboardMetrics,
+        logger: Logger = Logger(label: "analyzer.incidents")
+    ) {
         self.store = store
+        self.logger = logger
         self.configuration = configuration
         self.hub = hub
         self.metrics = metrics
@@ -56,10 +63,10 @@ public actor IncidentMonitor: Service {
         await alerts?.tally() ?? [:]
     }
 
-    /// Called after ingest stored a batch: counts it, announces it, and schedules an analysis.
-    /// Returns at once (it runs inside the ingest request, before the acknowledgement).
-    public nonisolated func noteInsert(_ receipt: StoreReceipt) {
-        metrics.recordIngest(receipt)
+    /// Called after ingest stored a batch: counts it and its traffic, announces it, and schedules an
+    /// analysis. Returns at once (it runs inside the ingest request, before the acknowledgement).
+    public nonisolated func noteInsert(_ events: [Event], _ receipt: StoreReceipt) {
+        metrics.recordIngest(events, receipt)
         let total = acceptedSinceStart.withLock { total in
             total += receipt.inserted
             return total
@@ -185,16 +192,16 @@ public actor IncidentMonitor: Service {
                 from: Timestamp(microsecondsSinceEpoch: from), until: Timestamp(microsecondsSinceEpoch: until),
                 eventTypes: Observations.eventTypes))
             await progress(.analysingTraces, "analysing traces (\(events.count) events)" + (note.map { "; \($0)" } ?? ""))
-            let (found, observations, graph) = await Self.analyse(
-                events, analyzer: analyzer, recentFrom: newest.adding(microseconds: -configuration.recentWindow.microseconds).microsecondsSinceEpoch)
-            metrics.recordGraph(graph)
+            let (found, observations) = await Self.analyse(events, analyzer: analyzer)
             // Kept for request diagnoses (dashboard and CLI), which then need not analyse this window again.
             try? await (store as? any AnalysisStore)?.save(
                 StoredAnalysis(from: from, until: until, observations: observations, incidents: found))
 
             let previous = known
             var tracker = await loadTracker()
+            let tracked = tracker.incidents
             let changes = tracker.update(with: found, analysedFrom: from, analysedUntil: until)
+            IncidentLog.record(changes, previous: tracked, current: tracker.incidents, logger: logger)
             self.tracker = tracker
             let changed = Set(changes.opened + changes.updated + changes.resolved)
             try? await (store as? any IncidentRecordStore)?.saveTrackedIncidents(tracker.incidents.filter { changed.contains($0.id) })
@@ -256,6 +263,11 @@ public actor IncidentMonitor: Service {
             finishedAt: Timestamp.now().description, from: from, until: until, events: events,
             tookMS: Double(took.microseconds) / 1000, note: note)
         metrics.recordAnalysis(duration: took, storedEvents: count, incidents: incidents.count, open: open)
+        logger.debug("analysis finished", metadata: [
+            "events": .stringConvertible(events), "took_ms": .stringConvertible(Double(took.microseconds) / 1000),
+            "incidents": .stringConvertible(incidents.count), "open": .stringConvertible(open),
+            "note": .string(note ?? ""),
+        ])
     }
 
     private func publishChanges(previous: [Incident]) async {
@@ -268,13 +280,10 @@ public actor IncidentMonitor: Service {
         await hub.publish(DashboardEvent(name: "progress", value: AnalysisProgress(scope: "incidents", stage: stage, message: message)))
     }
 
-    /// The CPU-bound part, off the actor so readers are not held up: incidents of the window and the
-    /// service graph of its recent part.
+    /// The CPU-bound part, off the actor so readers are not held up: the incidents of the window.
     @concurrent
-    private static func analyse(_ events: [Event], analyzer: IncidentAnalyzer, recentFrom: Int64) async -> ([Incident], Observations, ServiceGraph) {
+    private static func analyse(_ events: [Event], analyzer: IncidentAnalyzer) async -> ([Incident], Observations) {
         let observations = Observations(events: events)
-        let incidents = analyzer.incidents(in: observations)
-        let graph = ServiceGraph.build(from: events.filter { $0.timestamp.microsecondsSinceEpoch >= recentFrom })
-        return (incidents, observations, graph)
+        return (analyzer.incidents(in: observations), observations)
     }
 }

@@ -5,15 +5,15 @@ import W3CTraceContext
 /// An ``EventStore`` that tells the dashboard when a batch was stored, so that `/metrics` counts ingest
 /// and the incident analysis reruns after new data (not on every page load).
 ///
-/// Every call is forwarded unchanged; `onInsert` runs after the base store committed, with its
-/// receipt, and must return quickly (it runs before ingest acknowledges the batch).
+/// Every call is forwarded unchanged; `onInsert` runs after the base store committed, with the batch
+/// and its receipt, and must return quickly (it runs before ingest acknowledges the batch).
 public struct InsertObservingStore: EventStore {
     /// The store that holds the events.
     public let base: any EventStore
-    private let onInsert: @Sendable (StoreReceipt) -> Void
+    private let onInsert: @Sendable ([Event], StoreReceipt) -> Void
 
     /// Wraps `base`; `onInsert` is called after each successful ``insert(_:)``.
-    public init(base: any EventStore, onInsert: @escaping @Sendable (StoreReceipt) -> Void) {
+    public init(base: any EventStore, onInsert: @escaping @Sendable ([Event], StoreReceipt) -> Void) {
         self.base = base
         self.onInsert = onInsert
     }
@@ -21,7 +21,7 @@ public struct InsertObservingStore: EventStore {
     /// Stores the batch in the base store, then reports the receipt.
     public func insert(_ events: [Event]) async throws -> StoreReceipt {
         let receipt = try await base.insert(events)
-        onInsert(receipt)
+        onInsert(events, receipt)
         return receipt
     }
 

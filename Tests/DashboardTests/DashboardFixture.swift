@@ -7,6 +7,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLog
+import Synchronization
 import Testing
 
 /// Recorded incidents for the dashboard tests, generated once per process by the same generator as
@@ -100,7 +101,7 @@ struct DashboardTestServer: Sendable {
     /// A client that shows redirects instead of following them.
     static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
 
-    private func send(_ request: HTTPClientRequest) async throws -> Reply {
+    func send(_ request: HTTPClientRequest) async throws -> Reply {
         let response = try await Self.client.execute(request, timeout: .seconds(120))
         let body = try await response.body.collect(upTo: 64 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: String(buffer: body))
@@ -113,10 +114,10 @@ let quickDashboard = DashboardConfiguration(ingestDebounce: .milliseconds(200), 
 /// Runs a dashboard server on a free loopback port for the duration of `body`.
 func withDashboard(
     store: any EventStore, configuration: AnalyzerServerConfiguration = .init(port: 0), dashboard: DashboardConfiguration = quickDashboard,
-    _ body: (DashboardTestServer) async throws -> Void
+    log: CapturedLog? = nil, _ body: (DashboardTestServer) async throws -> Void
 ) async throws {
-    var logger = Logger(label: "dashboard-test")
-    logger.logLevel = .critical
+    var logger = log?.logger ?? Logger(label: "dashboard-test")
+    if log == nil { logger.logLevel = .critical }
     let server = try DashboardServer(store: store, configuration: configuration, dashboard: dashboard, logger: logger)
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -252,5 +253,36 @@ func jsonDifference(_ a: Any?, _ b: Any?, at path: String = "") -> String? {
         return nil
     default:
         return "\(path): \(String(describing: a)) vs \(String(describing: b))"
+    }
+}
+
+/// The server's own log as canonical events (ServiceLog's handler into memory), for tests that read it.
+struct CapturedLog: Sendable {
+    final class Memory: LogOutput {
+        let bytes = Mutex<[UInt8]>([])
+        func write(_ lines: UnsafeRawBufferPointer) throws(LogOutputError) {
+            bytes.withLock { $0.append(contentsOf: lines) }
+        }
+    }
+
+    let logger: Logger
+    private let memory = Memory()
+    private let writer: LineWriter
+
+    init(level: Logger.Level = .info) {
+        let configuration = ServiceLogConfiguration(service: "analyzer", logLevel: level)
+        let writer = ServiceLog.makeWriter(configuration: configuration, output: memory)
+        var logger = Logger(label: "analyzer") { ServiceLogHandler(label: $0, configuration: configuration, writer: writer) }
+        logger.logLevel = level
+        self.logger = logger
+        self.writer = writer
+    }
+
+    /// Every line written so far, each as a JSON object.
+    func lines() -> [[String: Any]] {
+        writer.flush()
+        return memory.bytes.withLock { String(decoding: $0, as: UTF8.self) }.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
     }
 }

@@ -30,7 +30,14 @@ struct GrafanaDashboardTests {
         #expect(queried.count >= 10, "the dashboard queries \(queried.sorted())")
         let (store, _) = try await Recorded.sharedStore()
         try await withDashboard(store: store) { server in
-            _ = try await server.get("/api/incidents")  // the first analysis sets the per-service gauges
+            _ = try await server.get("/api/incidents")
+            // Traffic counters exist once traffic arrives; new event IDs so that none is a duplicate.
+            let traffic = Recorded.errors.prefix(400).enumerated().map { position, event in
+                var event = event
+                event.eventID = "grafana-check-\(position)"
+                return event
+            }
+            try await server.ingest(traffic)
             let exposition = try await server.get("/metrics").body
             let exported = Set(exposition.split(separator: "\n").compactMap { line -> String? in
                 guard !line.hasPrefix("#"), let end = line.firstIndex(where: { $0 == "{" || $0 == " " }) else { return nil }

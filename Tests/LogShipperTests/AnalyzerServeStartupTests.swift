@@ -47,4 +47,43 @@ import Glibc
         defer { _ = ProcessHarness.terminate(analyzer) }
         #expect(FileManager.default.fileExists(atPath: harness.storePath))
     }
+
+    /// The lines of an `analyzer serve` log, each as a JSON object (its own log is canonical events).
+    static func logLines(_ text: String) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    @Test(
+        "serve logs its start and stop with typed values, and --log-level (or ANALYZER_LOG_LEVEL) silences them",
+        .enabled(if: ProcessHarness.executablesExist, "needs the analyzer executable (swift build --build-tests)"))
+    func startAndStopLinesFollowTheLogLevel() throws {
+        let harness = try ProcessHarness("own-log")
+        defer { harness.cleanUp() }
+        let port = ProcessHarness.freePort()
+        let analyzer = try harness.startAnalyzer(port: port, extra: ["--log-level", "notice"])
+        defer { ProcessHarness.stopIfRunning(analyzer) }
+        #expect(ProcessHarness.terminate(analyzer) == 0)
+        let lines = Self.logLines(harness.log("analyzer.log"))
+        let started = try #require(lines.first { $0["message"] as? String == "analyzer started" }, "\(lines)")
+        #expect(started["level"] as? String == "notice")
+        #expect(started["port"] as? Int == port, "the port is a number: \(started)")
+        #expect(started["authentication"] as? String == "none")
+        #expect(started["listen_host"] as? String == "127.0.0.1")
+        #expect(started["store"] as? String == harness.storePath)
+        let stopped = try #require(lines.first { $0["message"] as? String == "analyzer stopped" }, "\(lines)")
+        #expect(stopped["stored_events"] as? Int == 0)
+        #expect(!lines.contains { $0["level"] as? String == "info" }, "notice hides info lines: \(lines)")
+
+        // The level from the environment, as every flag: warning leaves neither line.
+        let quietPort = ProcessHarness.freePort()
+        let quiet = try harness.launch(
+            ProcessHarness.analyzerPath, ["serve", "--store", harness.storePath, "--port", "\(quietPort)"], log: "quiet.log",
+            environment: ["ANALYZER_LOG_LEVEL": "warning"])
+        defer { ProcessHarness.stopIfRunning(quiet) }
+        try ProcessHarness.waitUntil("analyzer listening on \(quietPort)") { ProcessHarness.canConnect(port: quietPort) }
+        #expect(ProcessHarness.terminate(quiet) == 0)
+        let quietLines = Self.logLines(harness.log("quiet.log"))
+        #expect(!quietLines.contains { $0["message"] as? String == "analyzer started" }, "\(quietLines)")
+        #expect(!quietLines.contains { $0["message"] as? String == "analyzer stopped" }, "\(quietLines)")
+    }
 }

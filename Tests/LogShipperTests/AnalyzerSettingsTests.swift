@@ -69,6 +69,20 @@ import Testing
 
         let missing = try Self.analyzer(["incidents"], environment: ["ANALYZER_CONFIG": harness.directory + "/none.yaml"])
         #expect(missing.status == 64 && missing.output.contains("(\(harness.directory)/none.yaml): no such file. Fix: check the path"))
+
+        // A file that is not YAML, or YAML that is not a mapping, says so and where; nothing starts.
+        let broken = harness.directory + "/broken.yaml"
+        try "store: [unclosed\nport: 4180\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let unparsable = try Self.analyzer(["serve", "--config", broken])
+        #expect(unparsable.status == 64)
+        #expect(unparsable.output.contains("(\(broken)): not valid YAML: "), "\(unparsable.output)")
+        #expect(unparsable.output.contains("Fix: check the indentation and quoting near that line"))
+        let list = harness.directory + "/list.yaml"
+        try "- store: /tmp/x.sqlite\n- port: 4180\n".write(toFile: list, atomically: true, encoding: .utf8)
+        let notMapping = try Self.analyzer(["validate-config", list])
+        #expect(notMapping.status == 1)
+        #expect(notMapping.output.contains("(\(list)): expected a mapping of settings. Fix: write one 'flag-name: value' per line"), "\(notMapping.output)")
+        #expect(!FileManager.default.fileExists(atPath: harness.storePath))
     }
 
     @Test(.enabled(if: ProcessHarness.executablesExist, "needs the analyzer executable (swift build --build-tests)"))

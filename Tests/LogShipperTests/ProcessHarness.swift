@@ -45,10 +45,14 @@ struct ProcessHarness {
     }
 
     /// Starts a process with stdout and stderr appended to `log`.
-    func launch(_ path: String, _ arguments: [String], log: String) throws -> Process {
+    /// `environment` is added to this process's own.
+    func launch(_ path: String, _ arguments: [String], log: String, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        }
         FileManager.default.createFile(atPath: directory + "/" + log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/" + log))
         handle.seekToEndOfFile()

@@ -33,12 +33,15 @@ public struct AnalyzerServer: Sendable {
     /// The routes, without a server: for tests that drive the router directly, or to mount elsewhere.
     /// - Parameter moreIngest: adds further ingest routes (the OTLP ones) under `/v1`, behind the same
     ///   bearer token.
+    /// - Parameter outcome: told the path and status of every request under `/v1` (metrics).
     public func makeRouter(
+        outcome: (@Sendable (_ path: String, _ status: Int) -> Void)? = nil,
         moreIngest: (RouterGroup<BasicRequestContext>) -> Void = { _ in }
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("healthz") { _, _ in "ok" }
         let v1 = router.group("v1")
+        if let outcome { v1.add(middleware: IngestOutcomeMiddleware(report: outcome)) }
         if let token = configuration.token {
             v1.add(middleware: BearerTokenMiddleware(token: token))
         }

@@ -57,10 +57,35 @@ public struct StoreReceipt: Sendable, Hashable, Codable {
     public var inserted: Int
     /// Events skipped because their `event_id` was already stored.
     public var duplicates: Int
+    /// Positions in the batch of the events counted in ``duplicates``, ascending, when the store knows
+    /// them (per-service metrics count only what was newly stored). Not part of the encoded receipt.
+    public var duplicatePositions: [Int]
 
-    public init(inserted: Int = 0, duplicates: Int = 0) {
+    private enum CodingKeys: String, CodingKey {
+        case inserted, duplicates
+    }
+
+    public init(inserted: Int = 0, duplicates: Int = 0, duplicatePositions: [Int] = []) {
         self.inserted = inserted
         self.duplicates = duplicates
+        self.duplicatePositions = duplicatePositions
+    }
+
+    /// Receipts are equal when they count the same: the positions are detail, not outcome.
+    public static func == (lhs: StoreReceipt, rhs: StoreReceipt) -> Bool {
+        lhs.inserted == rhs.inserted && lhs.duplicates == rhs.duplicates
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(inserted)
+        hasher.combine(duplicates)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        inserted = try container.decode(Int.self, forKey: .inserted)
+        duplicates = try container.decode(Int.self, forKey: .duplicates)
+        duplicatePositions = []
     }
 }
 

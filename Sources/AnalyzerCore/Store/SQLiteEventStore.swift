@@ -35,12 +35,17 @@ public final class SQLiteEventStore: EventStore {
         return try await pool.write { db in
             let statement = try db.cachedStatement(sql: EventColumns.insertSQL)
             var receipt = StoreReceipt()
-            for event in events {
+            for (position, event) in events.enumerated() {
                 // The arguments always match the statement's seven parameters: skip GRDB's check.
                 // Lossless: what was acknowledged is stored, nothing cut (ingest bounded the line already).
                 statement.setUncheckedArguments(EventColumns.arguments(for: event, line: event.jsonLine(limits: .lossless)))
                 try statement.execute()
-                if db.changesCount > 0 { receipt.inserted += 1 } else { receipt.duplicates += 1 }
+                if db.changesCount > 0 {
+                    receipt.inserted += 1
+                } else {
+                    receipt.duplicates += 1
+                    receipt.duplicatePositions.append(position)
+                }
             }
             return receipt
         }

@@ -14,6 +14,7 @@ public final class PipelineMetrics: Sendable {
     private let spoolFull = Gauge(label: "logshipper_spool_full")
     private let checkpointLag = Gauge(label: "logshipper_checkpoint_lag_seconds")
     private let batchLatency = CoreMetrics.Timer(label: "logshipper_batch_latency_seconds", preferredDisplayUnit: .seconds)
+    private let batchEvents = Recorder(label: "logshipper_batch_events", aggregate: true)
     private let bytesBefore = Counter(label: "logshipper_bytes_uncompressed_total")
     private let bytesAfter = Counter(label: "logshipper_bytes_compressed_total")
     private let shipped = Counter(label: "logshipper_events_shipped_total")
@@ -28,6 +29,7 @@ public final class PipelineMetrics: Sendable {
         "logshipper_spool_full": "Whether the spool is at its size limit and reading is paused (back-pressure): 1 or 0.",
         "logshipper_checkpoint_lag_seconds": "Seconds since the oldest event not yet acknowledged by the receiver was read (0 when all are).",
         "logshipper_batch_latency_seconds": "Time from a batch being spooled to its acknowledgement by the receiver.",
+        "logshipper_batch_events": "Events per batch put into the spool (batch.max_events, batch.max_bytes and batch.max_age_ms bound it).",
         "logshipper_bytes_uncompressed_total": "Bytes of events put into batches, before compression.",
         "logshipper_bytes_compressed_total": "Bytes of batches after compression.",
         "logshipper_events_read_total": "Events read from a source.",
@@ -89,6 +91,7 @@ public final class PipelineMetrics: Sendable {
     }
 
     func spooled(_ batch: SpoolBatch) {
+        batchEvents.record(batch.eventCount)
         bytesBefore.increment(by: batch.uncompressedBytes)
         bytesAfter.increment(by: batch.body.count)
         snapshot.withLock {
