@@ -365,14 +365,17 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // Helpers shared by the test targets (running a built executable, a free port, a seeded
+        // generator), as swift-nio has NIOTestUtils; not a product.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "ServiceLogTests",
-            dependencies: ["ServiceLog"],
+            dependencies: ["TestSupport", "ServiceLog"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ServiceLogTracingTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "ServiceLogTracing",
                 "ServiceLog",
                 "AnalyzerCore",
@@ -420,7 +423,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShipperPipelineTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "ShipperPipeline",
                 "ShipperCore",
                 "ServiceLog",
@@ -430,12 +433,12 @@ let package = Package(
         ),
         .testTarget(
             name: "LogShipperTests",
-            dependencies: ["AnalyzerCore", "ServiceLog"],
+            dependencies: ["TestSupport", "AnalyzerCore", "ServiceLog"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AnalyzerCoreTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "AnalyzerCore",
                 "AnalyzerEvaluation",
                 "ServiceLog",
@@ -457,7 +460,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "AnalyzerDashboard",
                 "AnalyzerCore",
                 "AnalyzerEvaluation",
@@ -470,7 +473,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnalyzerOTLPTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "AnalyzerOTLP",
                 "ShipperOTLPSink",
                 "AnalyzerDashboard",
@@ -501,7 +504,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShopTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "ShopKit",
                 "AnalyzerCore",
                 "ServiceLog",

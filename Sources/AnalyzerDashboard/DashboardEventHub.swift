@@ -37,9 +37,6 @@ public actor DashboardEventHub {
         subscribers.removeAll()
     }
 
-    /// How many streams are open.
-    public var subscriberCount: Int { subscribers.count }
-
     private func remove(_ id: Int) {
         subscribers[id] = nil
     }

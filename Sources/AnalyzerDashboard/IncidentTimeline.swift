@@ -91,19 +91,12 @@ public struct IncidentTimeline: Sendable, Codable, Hashable {
                     return Bucket(
                         start: Timestamp(microsecondsSinceEpoch: from + Int64(index) * width).description, requests: values.count,
                         errors: errors, errorRatio: values.isEmpty ? 0 : Double(errors) / Double(values.count),
-                        p50MS: quantile(values, 0.5), p95MS: quantile(values, 0.95))
+                        p50MS: Quantile.ofSorted(values, 0.5), p95MS: Quantile.ofSorted(values, 0.95))
                 })
         }
         return IncidentTimeline(
             incidentID: incident.id, incidentStart: incident.start, incidentEnd: incident.end,
             from: Timestamp(microsecondsSinceEpoch: from).description, until: Timestamp(microsecondsSinceEpoch: until).description,
             bucketSeconds: bucketSeconds, series: series)
-    }
-
-    /// Nearest-rank quantile of sorted values.
-    static func quantile(_ sorted: [Double], _ q: Double) -> Double? {
-        guard !sorted.isEmpty else { return nil }
-        let rank = Int((q * Double(sorted.count)).rounded(.up)) - 1
-        return sorted[min(max(rank, 0), sorted.count - 1)]
     }
 }

@@ -27,9 +27,6 @@ public struct GzipDecompressor: ~Copyable {
         stream.deallocate()
     }
 
-    /// Bytes produced so far.
-    public var outputByteCount: Int { produced }
-
     /// Decompresses `input`, calling `body` with each decompressed chunk (valid only during the call).
     public mutating func feed(_ input: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(GzipError) -> Void) throws(GzipError) {
         guard !input.isEmpty else { return }

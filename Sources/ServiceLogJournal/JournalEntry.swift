@@ -82,9 +82,6 @@ struct JournalEntry: ~Copyable {
         vectors.reserveCapacity(40)
     }
 
-    /// Number of fields added since the last ``reset()``.
-    var fieldCount: Int { fields.count }
-
     /// Empties the entry for the next line, keeping the storage.
     mutating func reset() {
         buffer.removeAll()

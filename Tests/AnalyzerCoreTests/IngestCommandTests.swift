@@ -3,6 +3,7 @@ import Foundation
 import Gzip
 import ServiceLog
 import Testing
+import TestSupport
 
 /// `analyzer ingest` run as a process, as a user would: exit codes, messages and what ends up stored.
 @Suite struct IngestCommandTests {
@@ -12,29 +13,8 @@ import Testing
 
     static var executableExists: Bool { FileManager.default.isExecutableFile(atPath: executable.path) }
 
-    struct Run {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
-
-    static func analyzer(_ arguments: [String], stdin: Data? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+    static func analyzer(_ arguments: [String], stdin: Data? = nil) throws -> ChildProcess.Outcome {
+        try ChildProcess.run(executable.path, arguments, errors: .separate, input: stdin ?? Data())
     }
 
     static func line(_ id: String) -> String {

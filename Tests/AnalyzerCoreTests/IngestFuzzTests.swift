@@ -3,6 +3,7 @@ import Foundation
 import Gzip
 import ServiceLog
 import Testing
+import TestSupport
 
 /// A randomized run against the real ingest endpoint (HTTP on loopback, a SQLite store) with a fixed
 /// time budget: valid, mutated, extreme and garbage lines, plain and gzip (intact, cut and corrupted),
@@ -12,27 +13,16 @@ import Testing
     /// How long the run lasts (the budget, not an assertion); the iteration count is reported.
     static let budget: Duration = .seconds(20)
 
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let numbers = ["0", "-0", "1e300", "-1e300", "9.3e15", "9223372036854775807", "-9223372036854775808", "1e-300", "604800000",
                           "604800000.5", "999", "1000", "12.5", "1E2", "0.1", "2147483648", "\"12\"", "null", "true", "[]", "{}"]
     static let texts = ["ok", "é", "\\u0000", "\\u001b[2J", "\\\"", "🚀", "\\ud800", String(repeating: "x", count: 300), ""]
     static let timestamps = ["2026-11-24T10:15:02.123456Z", "9999-12-31T23:59:59Z", "1970-01-01T00:00:00Z", "2026-02-30T00:00:00Z",
                              "2026-11-24T10:15:02+01:00", "yesterday"]
 
-    static func pick<T>(_ values: [T], _ rng: inout SplitMix) -> T { values[Int(rng.next() % UInt64(values.count))] }
+    static func pick<T>(_ values: [T], _ rng: inout SeededGenerator) -> T { values[Int(rng.next() % UInt64(values.count))] }
 
     /// One line: mostly well-formed events with random (often extreme) values, sometimes mutated bytes.
-    static func line(_ index: Int, _ rng: inout SplitMix) -> [UInt8] {
+    static func line(_ index: Int, _ rng: inout SeededGenerator) -> [UInt8] {
         let id = "f-\(rng.next() % 5000)"  // repeats: duplicates happen
         let text: String
         switch rng.next() % 5 {
@@ -68,7 +58,7 @@ import Testing
     @Test func randomizedBatchesNeverFailTheEndpointAndEveryLineIsAccountedFor() async throws {
         // A new seed each run (printed); INGEST_FUZZ_SEED replays one.
         let seed = ProcessInfo.processInfo.environment["INGEST_FUZZ_SEED"].flatMap { UInt64($0) } ?? UInt64(Date().timeIntervalSince1970)
-        var rng = SplitMix(state: seed)
+        var rng = SeededGenerator(seed: seed)
         let store = try TemporaryStore()
         let limits = IngestLimits(maxBodyBytes: 256 << 10, maxDecompressedBytes: 512 << 10, maxLineBytes: 2048, maxDepth: 8, maxInFlightBytes: 512 << 10)
         var iterations = 0

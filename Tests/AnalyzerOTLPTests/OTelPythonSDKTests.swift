@@ -2,6 +2,7 @@ import AnalyzerCore
 import Foundation
 import ServiceLog
 import Testing
+import TestSupport
 
 /// The OpenTelemetry Python SDK (a client nobody here wrote) exporting to `analyzer serve`, then the
 /// analyzer's own CLI reading what arrived, as a user would.
@@ -9,32 +10,10 @@ import Testing
 struct OTelPythonSDKTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let sdkPresent = (try? run("/usr/bin/env", ["python3", "-c", "import opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http"]).status) == 0
-    static let analyzer = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("analyzer").path
+    static let analyzer = BuiltExecutable.path("analyzer")
 
-    struct Outcome {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        // Standard error to a file: two pipes read one after the other could block the child.
-        let errorsURL = FileManager.default.temporaryDirectory.appendingPathComponent("otel-sdk-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: errorsURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorsURL) }
-        let errors = try FileHandle(forWritingTo: errorsURL)
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try errors.close()
-        let stderr = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
-        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self), errors: stderr)
+    static func run(_ executable: String, _ arguments: [String]) throws -> ChildProcess.Outcome {
+        try ChildProcess.run(executable, arguments, errors: .separate)
     }
 
     @Test(

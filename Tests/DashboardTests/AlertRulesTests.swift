@@ -2,6 +2,7 @@ import AnalyzerDashboard
 import Foundation
 import ShipperPipeline
 import Testing
+import TestSupport
 
 /// `Examples/Prometheus/alerts.yml`: valid for Prometheus (its own `promtool`), firing as its unit
 /// tests say (`alerts-test.yml`: series labelled as the binaries label them), and every metric it
@@ -14,17 +15,10 @@ struct AlertRulesTests {
 
     /// Runs promtool with `arguments` in the rules' folder; its exit status and everything it printed.
     static func promtool(_ arguments: [String]) throws -> (status: Int32, report: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(promtool))
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: path).deletingLastPathComponent()
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, report)
+        // Relative paths in the rule tests start from the rules' folder.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let outcome = try ChildProcess.run(try #require(promtool), arguments, directory: folder)
+        return (outcome.status, outcome.output)
     }
 
     @Test("promtool check rules accepts the file",

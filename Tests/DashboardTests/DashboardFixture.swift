@@ -9,6 +9,7 @@ import NIOCore
 import ServiceLog
 import Synchronization
 import Testing
+import TestSupport
 
 /// Recorded incidents for the dashboard tests, generated once per process by the same generator as
 /// `analyzer eval --dump`: a memory leak in `payments` (the "recorded incident" every test starts
@@ -138,21 +139,13 @@ func withDashboard(
 
 /// The real `analyzer` CLI next to this test bundle (built by `swift build --build-tests`).
 enum CLI {
-    static let path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("analyzer").path
+    static let path = BuiltExecutable.path("analyzer")
 
     /// Runs `analyzer ARGS` and returns its standard output; records an issue on a non-zero exit.
     static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "analyzer \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
-        return String(decoding: data, as: UTF8.self)
+        let outcome = try ChildProcess.run(path, arguments, errors: .discarded)
+        #expect(outcome.status == 0, "analyzer \(arguments.joined(separator: " ")) exited \(outcome.status)")
+        return outcome.output
     }
 
     static func json(_ arguments: [String]) throws -> Any {

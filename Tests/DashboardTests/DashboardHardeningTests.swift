@@ -8,6 +8,7 @@ import W3CTraceContext
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// The cases of the hardening issue that reach the dashboard and the commands: extreme values already in
@@ -213,31 +214,8 @@ func rawGet(_ baseURL: String, _ path: String) throws -> String {
 }
 
 extension CLI {
-    /// One run of `analyzer ARGS`: how it ended and what it printed.
-    struct Run {
-        var status: Int32
-        var exitedNormally: Bool
-        var output: String
-        var errors: String
-    }
-
-    /// Runs `analyzer ARGS` and keeps everything, whatever the outcome (standard error goes through a
-    /// file, so that neither pipe can fill up while the other is read).
-    static func capture(_ arguments: [String]) throws -> Run {
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("analyzer-stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorFile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, exitedNormally: process.terminationReason == .exit,
-            output: String(decoding: data, as: UTF8.self), errors: (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "")
+    /// Runs `analyzer ARGS` and keeps everything, whatever the outcome.
+    static func capture(_ arguments: [String]) throws -> ChildProcess.Outcome {
+        try ChildProcess.run(path, arguments, errors: .separate)
     }
 }

@@ -5,6 +5,7 @@ import NIOCore
 import AsyncHTTPClient
 import ServiceLog
 import Testing
+import TestSupport
 
 /// Live updates and metrics: events posted to `/v1/events` reach open streams, a new incident is
 /// found without anyone asking, and `/metrics` reflects ingest and analysis.
@@ -134,27 +135,8 @@ struct DashboardLiveTests {
                 #expect(lines.contains("# HELP \(name) \(help)"), "\(name) is exported without its # HELP line")
             }
             #expect(lines.contains { $0.hasPrefix(#"analyzer_build_info{version=""#) && $0.hasSuffix("} 1.0") })
-            let check = try checkPrometheusExposition(reply.body)
+            let check = try PrometheusExpositionCheck.run(reply.body)
             #expect(check.status == 0, "prometheus-client's parser (scripts/setup.sh installs it): \(check.report)")
         }
     }
-}
-
-/// Runs `scripts/check-prometheus.py` (PyPI's prometheus-client parser) on `exposition`: every family
-/// must parse with a # HELP text and a # TYPE. Returns the exit status and the report.
-func checkPrometheusExposition(_ exposition: String, file: String = #filePath) throws -> (status: Int32, report: String) {
-    let root = URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let path = NSTemporaryDirectory() + "exposition-\(getpid())-\(UInt32.random(in: 0 ... .max)).txt"
-    try exposition.write(toFile: path, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", root.appendingPathComponent("scripts/check-prometheus.py").path, path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, report)
 }

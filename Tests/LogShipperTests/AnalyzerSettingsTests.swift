@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `analyzer`'s settings from a YAML file (`--config`, `ANALYZER_CONFIG`) and `ANALYZER_*` variables,
 /// with flags > environment > file > defaults, and `analyzer validate-config`, run as an operator would.
 @Suite struct AnalyzerSettingsTests {
-    static func analyzer(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandLineTests.Run {
+    static func analyzer(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess.Outcome {
         // The tests' own ANALYZER_* would be read as settings.
         try CommandLineTests.run(
             ProcessHarness.analyzerPath, arguments,

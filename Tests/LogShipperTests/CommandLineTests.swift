@@ -3,32 +3,18 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// `logshipper validate` and flag handling, as an operator meets them.
 @Suite struct CommandLineTests {
-    struct Run {
-        var status: Int32
-        var output: String
-    }
-
-    static func shipper(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        try run(ProcessHarness.shipperPath, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
+    static func shipper(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess.Outcome {
+        try run(ProcessHarness.shipperPath, arguments, environment: ChildProcess.environment(adding: environment))
     }
 
     /// Runs `path` to its end with exactly `environment`, stdout and stderr together.
-    static func run(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    static func run(_ path: String, _ arguments: [String], environment: [String: String]) throws -> ChildProcess.Outcome {
+        try ChildProcess.run(path, arguments, environment: environment)
     }
 
     @Test(.enabled(if: ProcessHarness.executablesExist, "needs the logshipper executable (swift build --build-tests)"))

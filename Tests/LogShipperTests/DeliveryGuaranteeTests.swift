@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import TestSupport
 
 /// The shipper's promise, checked with the real binaries: every event written reaches the analyzer,
 /// across kill -9, rotation and an analyzer outage, and duplicates are absorbed by event_id.
@@ -149,7 +150,7 @@ import Testing
         #expect(lines.contains(#"logshipper_events_dead_lettered_total{reason="retries_exhausted"} 0"#))
         #expect(lines.contains(#"logshipper_events_dropped_total{reason="receiver_invalid"} 0"#))
         #expect(lines.contains { $0.hasPrefix(#"logshipper_build_info{version=""#) && $0.hasSuffix("} 1.0") })
-        let check = try checkPrometheusExposition(exposition)
+        let check = try PrometheusExpositionCheck.run(exposition)
         #expect(check.status == 0, "prometheus-client's parser (scripts/setup.sh installs it): \(check.report)")
     }
 
@@ -202,23 +203,4 @@ import Testing
         defer { _ = ProcessHarness.terminate(shipper) }
         try await ProcessHarness.waitUntil("20 events after the disk was fixed") { try await harness.storedEventIDs().count == 20 }
     }
-}
-
-/// Runs `scripts/check-prometheus.py` (PyPI's prometheus-client parser) on `exposition`: every family
-/// must parse with a # HELP text and a # TYPE. Returns the exit status and the report.
-func checkPrometheusExposition(_ exposition: String, file: String = #filePath) throws -> (status: Int32, report: String) {
-    let root = URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let path = NSTemporaryDirectory() + "exposition-\(getpid())-\(UInt32.random(in: 0 ... .max)).txt"
-    try exposition.write(toFile: path, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", root.appendingPathComponent("scripts/check-prometheus.py").path, path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, report)
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ServiceLog
 import Testing
+import TestSupport
 
 /// `logshipper --journal` against the real standalone journald (scripts/start-journald.sh).
 @Suite(.serialized) struct JournalShippingTests {
@@ -8,16 +9,8 @@ import Testing
 
     /// Writes `lines` to the journal with SYSLOG_IDENTIFIER=`identifier`, as a service under systemd would.
     static func journal(_ lines: [String], identifier: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-cat")
-        process.arguments = ["-t", identifier]
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "systemd-cat failed: is journald running? (scripts/start-journald.sh)")
+        let process = try ChildProcess.run("/usr/bin/systemd-cat", ["-t", identifier], input: Data(lines.map { $0 + "\n" }.joined().utf8))
+        try #require(process.status == 0, "systemd-cat failed: is journald running? (scripts/start-journald.sh)")
     }
 
     @Test(.enabled(if: ProcessHarness.executablesExist && !skipJournald,

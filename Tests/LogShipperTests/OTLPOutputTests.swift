@@ -1,6 +1,7 @@
 import Foundation
 import ServiceLog
 import Testing
+import TestSupport
 
 /// `logshipper --to-otlp`: canonical events as OTLP/HTTP logs, decoded by OpenTelemetry's own Python
 /// protobuf classes (tests/otel/otlp_receiver.py), through an outage of the receiver.
@@ -8,15 +9,8 @@ import Testing
 struct OTLPOutputTests {
     static let receiverScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("tests/otel/otlp_receiver.py").path
-    static let protoPresent: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import opentelemetry.proto.collector.logs.v1.logs_service_pb2"]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
+    static let protoPresent = (try? ChildProcess.run(
+        "/usr/bin/env", ["python3", "-c", "import opentelemetry.proto.collector.logs.v1.logs_service_pb2"], errors: .discarded).status) == 0
 
     /// One record as the independent decoder wrote it, attributes flattened to `key: value`.
     struct Record {

@@ -3,23 +3,12 @@ import Logging
 @testable import ServiceLog
 import Testing
 import W3CTraceContext
+import TestSupport
 
 /// Holds the fast `Event(jsonLine:)` to the original dictionary-based `Event(referenceJSONLine:)`: same
 /// event, or the same rejection with the same reason, for valid lines and for thousands of broken ones.
 @Suite struct FastDecoderDifferentialTests {
     // MARK: Harness
-
-    /// A deterministic generator (SplitMix64), so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     enum Outcome: Equatable {
         case event(Event)
@@ -71,16 +60,16 @@ import W3CTraceContext
     static let endpoints = ["/v1/checkout", "/orders/:id", "/", "/a\\b", "/ü"]
     static let methods = ["GET", "POST", "DELETE", "PATCH"]
 
-    static func randomHex(_ count: Int, _ rng: inout SplitMix) -> String {
+    static func randomHex(_ count: Int, _ rng: inout SeededGenerator) -> String {
         String((0..<count).map { _ in "0123456789abcdef".randomElement(using: &rng)! })
     }
 
-    static func randomText(_ rng: inout SplitMix) -> String {
+    static func randomText(_ rng: inout SeededGenerator) -> String {
         let pieces = ["hello", " ", "wörld", "\"", "\\", "\n", "\u{1}", "🚀", "/", "é", "x", "\u{7F}", "\u{2028}", "0"]
         return (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
     }
 
-    static func randomDouble(_ rng: inout SplitMix) -> Double {
+    static func randomDouble(_ rng: inout SeededGenerator) -> Double {
         switch Int.random(in: 0..<6, using: &rng) {
         case 0: Double(Int.random(in: 0...10_000, using: &rng)) / 1000
         case 1: Double.random(in: 0...1e6, using: &rng)
@@ -91,7 +80,7 @@ import W3CTraceContext
         }
     }
 
-    static func randomAttribute(_ rng: inout SplitMix, depth: Int = 0) -> JSONValue {
+    static func randomAttribute(_ rng: inout SeededGenerator, depth: Int = 0) -> JSONValue {
         switch Int.random(in: 0..<(depth > 2 ? 5 : 7), using: &rng) {
         case 0: .null
         case 1: .bool(Bool.random(using: &rng))
@@ -106,7 +95,7 @@ import W3CTraceContext
         }
     }
 
-    static func randomEvent(_ rng: inout SplitMix) -> Event {
+    static func randomEvent(_ rng: inout SeededGenerator) -> Event {
         let method = methods.randomElement(using: &rng)!
         let endpoint = endpoints.randomElement(using: &rng)!
         let payload: EventPayload
@@ -189,7 +178,7 @@ import W3CTraceContext
         return result
     }
 
-    static func join(_ members: [(key: String, value: String)], _ rng: inout SplitMix, whitespace: Bool = false) -> String {
+    static func join(_ members: [(key: String, value: String)], _ rng: inout SeededGenerator, whitespace: Bool = false) -> String {
         func space() -> String {
             whitespace ? String((0..<Int.random(in: 0...2, using: &rng)).map { _ in [" ", "\t", "\n", "\r"].randomElement(using: &rng)! }) : ""
         }
@@ -207,7 +196,7 @@ import W3CTraceContext
         #""yesterday""#, #""\ud83d\ude80""#, #""\u00e9""#, "01", "1.", ".5", "+1", "tru", "nul", #""unterminated"#,
     ]
 
-    static func mutateMembers(_ line: String, _ rng: inout SplitMix) -> String {
+    static func mutateMembers(_ line: String, _ rng: inout SeededGenerator) -> String {
         guard var fields = members(line), !fields.isEmpty else { return line }
         let reservedKeys = FieldName.reserved.sorted()
         switch Int.random(in: 0..<9, using: &rng) {
@@ -255,7 +244,7 @@ import W3CTraceContext
         [0x20], [0x0A], [0x09], Array(#"\u"#.utf8), Array(#"\ud800"#.utf8), Array("null".utf8), [0x2D], [0x30], [0x2E], [0x65],
     ]
 
-    static func mutateBytes(_ line: [UInt8], _ rng: inout SplitMix) -> [UInt8] {
+    static func mutateBytes(_ line: [UInt8], _ rng: inout SeededGenerator) -> [UInt8] {
         var bytes = line
         guard !bytes.isEmpty else { return bytes }
         switch Int.random(in: 0..<4, using: &rng) {
@@ -299,7 +288,7 @@ import W3CTraceContext
     }
 
     @Test func randomEventsDecodeIdentically() {
-        var rng = SplitMix(state: 0x5EED_0001)
+        var rng = SeededGenerator(seed: 0x5EED_0001)
         let checker = Checker()
         for _ in 0..<4000 {
             let event = Self.randomEvent(&rng)
@@ -312,7 +301,7 @@ import W3CTraceContext
     }
 
     @Test func structurallyMutatedLinesDecodeIdentically() {
-        var rng = SplitMix(state: 0x5EED_0002)
+        var rng = SeededGenerator(seed: 0x5EED_0002)
         let checker = Checker()
         for _ in 0..<8000 {
             var line = Self.randomEvent(&rng).jsonLine()
@@ -325,7 +314,7 @@ import W3CTraceContext
     }
 
     @Test func byteMutatedLinesDecodeIdentically() {
-        var rng = SplitMix(state: 0x5EED_0003)
+        var rng = SeededGenerator(seed: 0x5EED_0003)
         let checker = Checker()
         for _ in 0..<8000 {
             var bytes = Array(Self.randomEvent(&rng).jsonLine().utf8)
@@ -405,7 +394,7 @@ import W3CTraceContext
 
     /// The number fast paths of `JSONParser` (which both decoders share) against `Int64(text)` / `Double(text)`.
     @Test func numbersParseAsTheStandardLibraryDoes() throws {
-        var rng = SplitMix(state: 0x5EED_0004)
+        var rng = SeededGenerator(seed: 0x5EED_0004)
         func digits(_ count: Int) -> String {
             String((0..<count).map { index in
                 Character(String(index == 0 ? Int.random(in: 1...9, using: &rng) : Int.random(in: 0...9, using: &rng)))

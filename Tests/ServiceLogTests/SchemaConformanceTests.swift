@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLog
 import Testing
+import TestSupport
 
 /// Every event type, written by the real handler (with nasty metadata), must validate against the
 /// published JSON Schema, checked by an independent validator (Python's `jsonschema`).
@@ -36,17 +37,12 @@ import Testing
         let types = Set(try written.split(separator: "\n").map { try Event(jsonLine: String($0)).eventType })
         #expect(types == Set(EventType.allCases))
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.root.appendingPathComponent("scripts/validate-events.py").path,
-                             Self.root.appendingPathComponent("docs/event-format.schema.json").path, path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "schema validation failed (needs python3 + jsonschema, installed by .ci/run):\n\(report)")
+        let validation = try ChildProcess.run("/usr/bin/env", [
+            "python3", Self.root.appendingPathComponent("scripts/validate-events.py").path,
+            Self.root.appendingPathComponent("docs/event-format.schema.json").path, path,
+        ])
+        let report = validation.output
+        #expect(validation.status == 0, "schema validation failed (needs python3 + jsonschema, installed by .ci/run):\n\(report)")
         #expect(report.contains("0 invalid"))
     }
 }

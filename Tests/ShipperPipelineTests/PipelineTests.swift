@@ -296,7 +296,8 @@ struct PipelineTests {
         #expect(restarted.recovery.pendingBatches == 2)
         #expect(restarted.recovery.resumePositions == [testStream: feed.snapshot.last!.position])
         restarted.start()
-        #expect(waitFor { second.acknowledgedLines.count >= 10 })
+        // The spool can be delivered before the source's thread has opened it: wait for both.
+        #expect(waitFor { second.acknowledgedLines.count >= 10 && resumedAt.withLock { $0 } != nil })
         restarted.stop()
         #expect(restarted.waitUntilFinished() == nil)
         #expect(resumedAt.withLock { $0 } == Checkpoint(positions: [testStream: feed.snapshot.last!.position]))

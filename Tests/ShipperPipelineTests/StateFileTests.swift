@@ -3,6 +3,7 @@ import ServiceLog
 import ShipperCore
 import ShipperPipeline
 import Testing
+import TestSupport
 
 @Suite("CheckpointFile")
 struct CheckpointFileTests {
@@ -92,18 +93,6 @@ struct DeadLetterFileTests {
     }
 }
 
-/// A deterministic generator (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Always the largest value: full jitter then gives the ceiling.
 struct MaxGenerator: RandomNumberGenerator {
     mutating func next() -> UInt64 { .max }
@@ -113,7 +102,7 @@ struct MaxGenerator: RandomNumberGenerator {
 struct BackoffTests {
     @Test func delayStaysWithinTheCappedExponentialCeiling() {
         let backoff = Backoff(base: .milliseconds(100), cap: .seconds(5), maxRetryAfter: .seconds(60))
-        var generator = SeededGenerator(state: 42)
+        var generator = SeededGenerator(seed: 42)
         for attempt in 0..<40 {
             let ceiling = min(Duration.seconds(5), .milliseconds(100) * (1 << min(attempt, 30)))
             var seen: [Duration] = []
@@ -135,7 +124,7 @@ struct BackoffTests {
 
     @Test func retryAfterWinsWhenLongerAndIsCapped() {
         let backoff = Backoff(base: .milliseconds(100), cap: .seconds(1), maxRetryAfter: .seconds(30))
-        var generator = SeededGenerator(state: 7)
+        var generator = SeededGenerator(seed: 7)
         for attempt in 0..<10 {
             #expect(backoff.delay(attempt: attempt, retryAfter: .seconds(12), using: &generator) == .seconds(12))
             #expect(backoff.delay(attempt: attempt, retryAfter: .seconds(3600), using: &generator) == .seconds(30))

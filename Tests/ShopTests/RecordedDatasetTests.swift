@@ -2,6 +2,7 @@ import AnalyzerCore
 import Foundation
 import ShopKit
 import Testing
+import TestSupport
 
 /// `Examples/Shop/recorded/shop-memory-leak.ndjson.gz` (written by `shop demo --record`) is there so
 /// that `analyzer ingest` + `analyzer incidents` can be tried without starting anything. This runs
@@ -28,16 +29,7 @@ struct RecordedDatasetTests {
         #expect(!first.correlationIDs.isEmpty)
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: analyzer)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ arguments: [String]) throws -> ChildProcess.Outcome {
+        try ChildProcess.run(analyzer, arguments, errors: .discarded)
     }
 }

@@ -111,8 +111,12 @@ public struct ServiceGraph: Sendable, Codable, Hashable {
 public enum Quantile {
     /// The `q` quantile (0...1) of `values`, `nil` when empty.
     public static func of(_ values: [Double], _ q: Double) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
+        ofSorted(values.sorted(), q)
+    }
+
+    /// The `q` quantile of values already sorted ascending, `nil` when empty.
+    public static func ofSorted(_ sorted: [Double], _ q: Double) -> Double? {
+        guard !sorted.isEmpty else { return nil }
         let rank = Int(saturating: (q * Double(sorted.count)).rounded(.up))
         return sorted[min(max(rank - 1, 0), sorted.count - 1)]
     }

@@ -7,12 +7,6 @@ enum Statistics {
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
-    /// Median absolute deviation.
-    static func mad(_ values: [Double]) -> Double? {
-        guard let center = median(values) else { return nil }
-        return median(values.map { abs($0 - center) })
-    }
-
     static func mean(_ values: [Double]) -> Double? {
         values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }

@@ -36,9 +36,6 @@ struct LineBuffer: ~Copyable {
 
     deinit { storage.deallocate() }
 
-    /// Bytes appended but not yet handed out (part of a line whose end has not arrived).
-    var pendingByteCount: Int { end - start }
-
     /// Copies `bytes` in, moving pending bytes to the front or growing when there is no room.
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
